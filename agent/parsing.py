@@ -1,0 +1,216 @@
+"""Reading an action out of what the LLM wrote.
+
+The Rememberer prompt ends with `Encouraged:` and the model continues with lines of the form
+`<action> -> <value> <reason>`; we take the action with the highest stated value. The ReAct prompt
+asks for `Thought: ...` lines and one `Action: <action>` line. Both parsers are total: any text at
+all gives a `ParsedAction` (with `ok=False` and an `error` when nothing usable was found); they
+never raise.
+
+Action syntaxes are environment specific and live here as `ActionSyntax` values; the environment
+profile (`agent.profiles`) says which one applies.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# An optional list marker in front of an advice line: "- ", "* ", "1. ", "2) ".
+_BULLET = r"(?:[-*\u2022]\s*|\d{1,3}[.)]\s+)?"
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
+_MAX_LINES = 200  # a runaway completion is cut; nothing useful comes after this many lines
+_MAX_LINE_CHARS = 2_000
+
+
+@dataclass(frozen=True)
+class ActionSyntax:
+    """One environment's action grammar.
+
+    `pattern` matches exactly one action (no anchors; it is embedded in larger patterns);
+    `canonical` turns a match of it into the action string the environment is given, or None
+    when the match is not acceptable after all (e.g. an empty search query).
+    """
+
+    name: str
+    pattern: str
+    canonical: Callable[[re.Match[str]], str | None]
+    flags: int = re.IGNORECASE
+
+    def __post_init__(self) -> None:
+        # Compiled once per syntax; dataclass is frozen, so go through object.__setattr__.
+        object.__setattr__(self, "_full", re.compile(rf"\s*(?:{self.pattern})\s*", self.flags))
+        object.__setattr__(self, "_line", re.compile(
+            rf"\s*{_BULLET}(?:{self.pattern})"
+            rf"(?:\s*->\s*(?P<value>{_NUMBER})?\s*(?P<reason>.*?))?\s*",
+            self.flags | re.DOTALL,
+        ))
+
+    def canonicalize(self, text: str) -> str | None:
+        """The canonical form of `text` if it is exactly one valid action, else None."""
+        match = self._full.fullmatch(text)  # type: ignore[attr-defined]
+        return self.canonical(match) if match else None
+
+    def match_line(self, line: str) -> re.Match[str] | None:
+        return self._line.fullmatch(line)  # type: ignore[attr-defined]
+
+
+# --- WebShop: search[query] and click[label]; the environment lowercases the argument -------
+
+def _webshop_canonical(match: re.Match[str]) -> str | None:
+    keyword = match.group("ws_kw").lower()
+    argument = " ".join(match.group("ws_arg").split()).lower()
+    if not argument:
+        return None
+    return f"{keyword}[{argument}]"
+
+
+WEBSHOP_SYNTAX = ActionSyntax(
+    name="webshop",
+    pattern=r"(?P<ws_kw>search|click)\s*\[(?P<ws_arg>[^\n]*?)\]",
+    canonical=_webshop_canonical,
+)
+
+
+# --- WikiHow (Mobile-Env): CLICK(i), INPUT(i, text), SCROLL(dir), GOBACK ----------------------
+
+_QUOTES = ("\"", "'", "`")
+
+
+def _strip_quotes(text: str) -> str:
+    text = text.strip()
+    while len(text) >= 2 and text[0] == text[-1] and text[0] in _QUOTES:
+        text = text[1:-1].strip()
+    return text
+
+
+def _wikihow_canonical(match: re.Match[str]) -> str | None:
+    if match.group("wh_click") is not None:
+        return f"CLICK({int(match.group('wh_click'))})"
+    if match.group("wh_input") is not None:
+        text = " ".join(_strip_quotes(match.group("wh_text")).split())
+        if not text:
+            return None
+        return f"INPUT({int(match.group('wh_input'))}, {text})"
+    if match.group("wh_dir") is not None:
+        return f"SCROLL({match.group('wh_dir').upper()})"
+    return "GOBACK"
+
+
+WIKIHOW_SYNTAX = ActionSyntax(
+    name="wikihow",
+    pattern=(
+        r"CLICK\s*\(\s*(?P<wh_click>\d{1,6})\s*\)"
+        r"|INPUT\s*\(\s*(?P<wh_input>\d{1,6})\s*,\s*(?P<wh_text>[^\n]*?)\s*\)"
+        r"|SCROLL\s*\(\s*(?P<wh_dir>UP|DOWN|LEFT|RIGHT)\s*\)"
+        r"|GOBACK(?:\s*\(\s*\))?"
+    ),
+    canonical=_wikihow_canonical,
+)
+
+SYNTAXES = {syntax.name: syntax for syntax in (WEBSHOP_SYNTAX, WIKIHOW_SYNTAX)}
+
+
+# --- results ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ParsedAction:
+    """What a parser made of one completion. `value` is the stated Q (None when the line gave
+    none); `error` says why nothing was found when `ok` is False."""
+
+    action: str = ""
+    reason: str = ""
+    value: float | None = None
+    ok: bool = False
+    error: str = ""
+
+
+def _lines(text: str) -> list[str]:
+    return [line[:_MAX_LINE_CHARS] for line in text.splitlines()[:_MAX_LINES]]
+
+
+def _value(text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def parse_advice(text: str, syntax: ActionSyntax) -> ParsedAction:
+    """Read the `Encouraged` lines the model wrote and pick the highest stated value.
+
+    Reading stops at a line starting with `Discouraged` (in case the stop sequence did not cut
+    the output there). Lines that are not `<action> -> <value> <reason>` are ignored; a line
+    holding only a valid action counts too, below every line that states a value. Ties go to
+    the earlier line.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return ParsedAction(error="empty output")
+    best: ParsedAction | None = None
+    for line in _lines(text):
+        stripped = line.strip()
+        if stripped.lower().startswith("discouraged"):
+            break
+        if not stripped or stripped.lower().startswith("encouraged"):
+            continue
+        match = syntax.match_line(stripped)
+        if match is None:
+            continue
+        action = syntax.canonical(match)
+        if action is None:
+            continue
+        value = _value(match.group("value"))
+        reason = " ".join((match.group("reason") or "").split())
+        candidate = ParsedAction(action=action, reason=reason, value=value, ok=True)
+        if best is None or _rank(candidate) > _rank(best):
+            best = candidate
+    if best is None:
+        return ParsedAction(
+            error=f"no line of the form '<action> -> <value> <reason>' with a valid "
+                  f"{syntax.name} action in: {_preview(text)}"
+        )
+    return best
+
+
+def _rank(parsed: ParsedAction) -> float:
+    return -math.inf if parsed.value is None else parsed.value
+
+
+_THOUGHT = re.compile(r"\s*thought\s*:\s*(?P<text>.*)", re.IGNORECASE | re.DOTALL)
+_ACTION = re.compile(r"\s*action\s*:\s*(?P<text>.*)", re.IGNORECASE | re.DOTALL)
+
+
+def parse_react(text: str, syntax: ActionSyntax) -> ParsedAction:
+    """Read a ReAct completion: `Thought:` lines (kept as the reason) and the first
+    `Action: <action>` line whose action is valid."""
+    if not isinstance(text, str) or not text.strip():
+        return ParsedAction(error="empty output")
+    thoughts: list[str] = []
+    for line in _lines(text):
+        thought = _THOUGHT.fullmatch(line)
+        if thought:
+            if thought.group("text").strip():
+                thoughts.append(" ".join(thought.group("text").split()))
+            continue
+        act = _ACTION.fullmatch(line)
+        if act:
+            action = syntax.canonicalize(act.group("text"))
+            if action is not None:
+                return ParsedAction(action=action, reason=" ".join(thoughts), ok=True)
+            continue
+        if not thoughts and line.strip():
+            # The prompt ends with "Thought:", so the first line is a thought without its label.
+            thoughts.append(" ".join(line.split()))
+    return ParsedAction(
+        reason=" ".join(thoughts),
+        error=f"no 'Action: <action>' line with a valid {syntax.name} action in: {_preview(text)}",
+    )
+
+
+def _preview(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return repr(flat if len(flat) <= limit else flat[: limit - 3] + "...")
