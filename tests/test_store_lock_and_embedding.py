@@ -1,0 +1,78 @@
+"""The writer lock on an embedded folder, and the bundled embedding model."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from memory_store.client import MemoryClient
+from memory_store.errors import MemoryStoreError
+
+
+def test_a_second_process_cannot_write_to_an_open_memory_folder(tmp_path):
+    holder = MemoryClient.connect(tmp_path / "memory")
+    try:
+        code = textwrap.dedent(f"""
+            from memory_store.client import MemoryClient
+            from memory_store.errors import MemoryStoreError
+            try:
+                MemoryClient.connect({str(tmp_path / "memory")!r})
+            except MemoryStoreError as exc:
+                print("REFUSED:", exc)
+            else:
+                print("OPENED")
+            MemoryClient.connect({str(tmp_path / "memory")!r}, read_only=True)
+            print("READ-ONLY OK")
+        """)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             timeout=120)
+        assert "REFUSED:" in out.stdout and "open for writing by another process" in out.stdout
+        assert "READ-ONLY OK" in out.stdout
+    finally:
+        holder.close()
+    # Once the first writer is gone the folder can be opened again.
+    MemoryClient.connect(tmp_path / "memory").close()
+
+
+def test_bad_paths_are_reported_clearly(tmp_path):
+    file_path = tmp_path / "not-a-folder"
+    file_path.write_text("x")
+    with pytest.raises(MemoryStoreError, match="is a file"):
+        MemoryClient.connect(file_path)
+    with pytest.raises(MemoryStoreError, match="no memory at"):
+        MemoryClient.connect(tmp_path / "missing", read_only=True)
+
+
+def test_unreachable_server_is_one_clear_error():
+    from tests.conftest import free_port
+
+    with pytest.raises(MemoryStoreError, match="cannot reach the Chroma server"):
+        MemoryClient.connect(host="127.0.0.1", port=free_port())
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    from memory_store.embedding import Embedder
+
+    return Embedder()
+
+
+def test_bundled_model_gives_normalised_384d_vectors(embedder):
+    vectors = embedder.encode(["i need a red cotton t-shirt", "looking for a crimson cotton tee",
+                               "a stainless steel kitchen knife"])
+    assert vectors.shape == (3, 384) and embedder.name == "all-MiniLM-L6-v2"
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    close, far = vectors[0] @ vectors[1], vectors[0] @ vectors[2]
+    assert close > far + 0.2
+
+
+def test_each_text_is_encoded_once(embedder):
+    before = embedder.encoded_count
+    embedder.encode(["one cached text", "another cached text", "one cached text"])
+    embedder.encode(["another cached text"])
+    embedder.encode_one("one cached text")
+    assert embedder.encoded_count - before == 2
