@@ -1,0 +1,215 @@
+"""The Rememberer prompt: instructions, exemplars with advice, then the new input.
+
+Layout (blocks separated by one blank line):
+
+    <instructions of the task set>
+
+    <exemplar: input as it was>          least similar first ...
+    Encouraged:
+    <action> -> <Q, one decimal> <reason>
+    Discouraged:
+    <action> -> <Q, one decimal> <reason>
+
+    <exemplar>                           ... most similar last
+
+    <new input>
+    Encouraged:
+
+The model continues after the final `Encouraged:` line; `STOP` ends its answer where the
+Discouraged part of an advice block (or the next block) would begin.
+
+Advice rules for one retrieved state (its recorded actions with their Q values):
+- Encouraged: the recorded action with the highest Q. If that Q <= 0, a random valid action
+  instead, shown with a Q drawn uniformly from [0, 0.5) (exploration, as in the paper).
+- Discouraged: the recorded actions with Q <= 0; if every recorded Q > 0, a random other valid
+  action shown with Q 0.0.
+- `no_random`: encouraged = the top recorded action, discouraged = the bottom one (when there
+  are at least two); nothing random.  `no_discouraged`: no Discouraged part at all.
+
+Exemplars enter best first while exemplars + input fit the token budget; one that does not fit is
+skipped whole, never cut.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from agent.profiles import EnvProfile
+from memory_store.records import ActionRecord, RetrievedState, State
+
+STOP = ("Discouraged", "\n\n")
+DEFAULT_TOKEN_BUDGET = 3_700
+ENCOURAGED = "Encouraged:"
+DISCOURAGED = "Discouraged:"
+RANDOM_ENCOURAGED_REASON = "Not tried here yet; worth exploring."
+RANDOM_DISCOURAGED_REASON = "Not known to lead anywhere useful here."
+ADVICE_INTRO = ("Below are earlier situations, each followed by the actions that worked out there "
+                "(Encouraged) and those that did not (Discouraged).")
+ADVICE_INTRO_NO_DISCOURAGED = ("Below are earlier situations, each followed by the actions that "
+                               "worked out there (Encouraged).")
+
+
+@dataclass(frozen=True)
+class AdviceLine:
+    action: str
+    q: float
+    reason: str = ""
+    random: bool = False  # chosen by the exploration rule, not a recorded action
+
+    def render(self) -> str:
+        reason = " ".join(self.reason.split())
+        return f"{self.action} -> {self.q:.1f} {reason}".rstrip()
+
+
+@dataclass(frozen=True)
+class Advice:
+    encouraged: tuple[AdviceLine, ...] = ()
+    discouraged: tuple[AdviceLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class PromptOptions:
+    token_budget: int = DEFAULT_TOKEN_BUDGET  # exemplars + new input
+    no_random: bool = False
+    no_discouraged: bool = False
+
+
+def _best_first(actions: Sequence[ActionRecord]) -> list[ActionRecord]:
+    """Highest Q first; ties go to more visits, then to the recorded order."""
+    order = sorted(range(len(actions)), key=lambda i: (-actions[i].q, -actions[i].visits, i))
+    return [actions[i] for i in order]
+
+
+def _line(record: ActionRecord) -> AdviceLine:
+    return AdviceLine(record.action, record.q, record.reason)
+
+
+def choose_advice(profile: EnvProfile, retrieved: RetrievedState, rng: random.Random,
+                  options: PromptOptions = PromptOptions()) -> Advice:
+    """The Encouraged / Discouraged lines shown under one exemplar (rules in the module doc)."""
+    ranked = _best_first(retrieved.actions)
+    if options.no_random:
+        encouraged = (_line(ranked[0]),) if ranked else ()
+        discouraged = (_line(ranked[-1]),) if len(ranked) >= 2 else ()
+        return Advice(encouraged, () if options.no_discouraged else discouraged)
+
+    recorded = [a.action for a in ranked]
+    low = [_line(a) for a in reversed(ranked) if a.q <= 0]  # lowest first
+    if ranked and ranked[0].q > 0:
+        encouraged: tuple[AdviceLine, ...] = (_line(ranked[0]),)
+    else:
+        # Nothing worked here yet: suggest an untried valid action (any valid one if all tried).
+        action = (profile.random_action(retrieved.state, rng, exclude=recorded)
+                  or profile.random_action(retrieved.state, rng))
+        shown_q = math.floor(rng.random() * 0.5 * 10) / 10  # uniform on [0, 0.5), one decimal
+        encouraged = (AdviceLine(action, shown_q, RANDOM_ENCOURAGED_REASON, random=True),) if action else ()
+    if options.no_discouraged:
+        return Advice(encouraged, ())
+    if low:
+        discouraged = tuple(low)
+    else:
+        exclude = recorded + [line.action for line in encouraged]
+        action = profile.random_action(retrieved.state, rng, exclude=exclude)
+        discouraged = (AdviceLine(action, 0.0, RANDOM_DISCOURAGED_REASON, random=True),) if action else ()
+    return Advice(encouraged, discouraged)
+
+
+def render_advice(advice: Advice, *, no_discouraged: bool = False) -> str:
+    lines = [ENCOURAGED, *(line.render() for line in advice.encouraged)]
+    if not no_discouraged:
+        lines += [DISCOURAGED, *(line.render() for line in advice.discouraged)]
+    return "\n".join(lines)
+
+
+def render_exemplar(profile: EnvProfile, state: State, advice: Advice,
+                    *, no_discouraged: bool = False) -> str:
+    return f"{profile.render_input(state)}\n{render_advice(advice, no_discouraged=no_discouraged)}"
+
+
+def render_query(profile: EnvProfile, state: State) -> str:
+    """The new input, ending where the model is to continue."""
+    return f"{profile.render_input(state)}\n{ENCOURAGED}\n"
+
+
+@dataclass
+class Prompt:
+    """A rendered prompt and what went into it (for logging)."""
+
+    text: str
+    exemplars: list[RetrievedState] = field(default_factory=list)  # in prompt order (best last)
+    advice: list[Advice] = field(default_factory=list)  # parallel to `exemplars`
+    skipped: list[RetrievedState] = field(default_factory=list)  # did not fit the budget
+    budget_tokens: int = 0  # tokens of exemplars + input as counted against the budget
+
+
+def fit_budget(blocks: Sequence[str], query: str, count_tokens: Callable[[str], int],
+               budget: int) -> tuple[list[int], int]:
+    """Indices of the `blocks` (best first) kept under `budget` together with `query`, and the
+    tokens used. A block that does not fit is skipped; later, smaller ones may still fit."""
+    used = count_tokens(query)
+    kept: list[int] = []
+    for index, block in enumerate(blocks):
+        cost = count_tokens(block)
+        if used + cost <= budget:
+            kept.append(index)
+            used += cost
+    return kept, used
+
+
+def build_prompt(profile: EnvProfile, state: State, retrieved: Sequence[RetrievedState], *,
+                 count_tokens: Callable[[str], int], rng: random.Random,
+                 options: PromptOptions = PromptOptions()) -> Prompt:
+    """The Rememberer / LLM-only prompt for `state`; `retrieved` is best first."""
+    advice = [choose_advice(profile, item, rng, options) for item in retrieved]
+    blocks = [render_exemplar(profile, item.state, adv, no_discouraged=options.no_discouraged)
+              for item, adv in zip(retrieved, advice)]
+    query = render_query(profile, state)
+    kept, used = fit_budget(blocks, query, count_tokens, options.token_budget)
+    order = list(reversed(kept))  # most similar last, right before the new input
+    intro = ADVICE_INTRO_NO_DISCOURAGED if options.no_discouraged else ADVICE_INTRO
+    text = "\n\n".join([f"{profile.instructions} {intro}", *(blocks[i] for i in order), query])
+    return Prompt(
+        text=text,
+        exemplars=[retrieved[i] for i in order],
+        advice=[advice[i] for i in order],
+        skipped=[item for i, item in enumerate(retrieved) if i not in kept],
+        budget_tokens=used,
+    )
+
+
+# --- ReAct -------------------------------------------------------------------------------------
+
+REACT_STOP = ("\n\n",)
+THOUGHT = "Thought:"
+ACTION = "Action:"
+
+
+@dataclass(frozen=True)
+class ReactExemplar:
+    """One worked ReAct step: the input, reasoning lines, then the action taken."""
+
+    state: State
+    thoughts: tuple[str, ...]
+    action: str
+
+
+def render_react_exemplar(profile: EnvProfile, exemplar: ReactExemplar) -> str:
+    lines = [profile.render_input(exemplar.state)]
+    lines += [f"{THOUGHT} {thought}" for thought in exemplar.thoughts]
+    lines.append(f"{ACTION} {exemplar.action}")
+    return "\n".join(lines)
+
+
+def build_react_prompt(profile: EnvProfile, state: State, exemplars: Sequence[ReactExemplar], *,
+                       count_tokens: Callable[[str], int],
+                       token_budget: int = DEFAULT_TOKEN_BUDGET) -> Prompt:
+    """The ReAct prompt: instructions, worked steps, then the new input ending in `Thought:`."""
+    blocks = [render_react_exemplar(profile, ex) for ex in exemplars]
+    query = f"{profile.render_input(state)}\n{THOUGHT}"
+    kept, used = fit_budget(blocks, query, count_tokens, token_budget)
+    order = list(reversed(kept))
+    text = "\n\n".join([profile.react_instructions, *(blocks[i] for i in order), query])
+    return Prompt(text=text, budget_tokens=used)
