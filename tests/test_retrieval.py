@@ -184,7 +184,9 @@ def test_retrieval_stops_early_instead_of_reading_everything(fake_embedder):
 
     rng = random.Random(3)
     with ExperienceStore.open(in_memory=True, embedder=fake_embedder) as store:
-        store.add(_random_webshop_memory(rng, tasks=300))
+        exps = [Experience(_ws(f"w{t} x{t} y{t}", f"page {s}", rng.choice(PAGES)), "click[a]")
+                for t in range(300) for s in range(5)]
+        store.add(exps)
         fetched = []
         real_get = store.collection.get
 
@@ -195,7 +197,9 @@ def test_retrieval_stops_early_instead_of_reading_everything(fake_embedder):
 
         store.collection.get = counting_get
         known = next(store.iter_experiences(where={"pattern": "item"}))
-        result = store.retrieve(known.state, m=2)
+        fetched.clear()
+        result = store.retrieve(known.state, m=1)
         store.collection.get = real_get
         assert result[0].state.task == known.state.task and result[0].score == pytest.approx(1.0)
+        assert result == brute_force_retrieve(store, known.state, m=1)
         assert sum(fetched) < store.count() / 10
