@@ -1,0 +1,254 @@
+"""Policies: from an observation to an action, through a prompt and an LLM.
+
+Three policies share one step loop (`PromptPolicy.act`):
+- `RemembererPolicy`: exemplars retrieved from the experience memory (m, lambda; ablations
+  no_random / no_discouraged; lambda 1.0 = task similarity only, 0.0 = observation only).
+- `LLMOnlyPolicy`: the same prompt with a fixed exemplar set (E0, E1 or E2).
+- `ReActPolicy`: think-then-act prompt with fixed worked steps.
+
+An answer that cannot be parsed is asked again (up to `max_attempts` in all, each further
+attempt at a higher temperature so that a response cache does not hand back the same text);
+after that the step becomes the profile's no-op action, which the environment ignores but counts.
+A policy never raises because of what the model wrote; errors of the LLM backend itself
+(e.g. an unreachable server) do propagate.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from agent.errors import AgentError
+from agent.parsing import ParsedAction, parse_advice, parse_react
+from agent.profiles import HISTORY_LENGTH, EnvProfile, history_entry
+from agent.prompts import (DEFAULT_TOKEN_BUDGET, REACT_STOP, STOP, Prompt, PromptOptions,
+                           ReactExemplar, build_prompt, build_react_prompt)
+from memory_store.records import RetrievedState, State
+
+MAX_ATTEMPTS = 3
+RETRY_TEMPERATURES = (0.7, 1.0)  # attempt 2, attempt 3 (attempt 1 uses the backend's own)
+NOOP_REASON = "no usable answer from the model"
+
+
+class LLM(Protocol):
+    """What a policy needs from `agent.llm` backends."""
+
+    name: str
+
+    def complete(self, prompt: str, *, max_tokens: int = 128, stop: Sequence[str] = (),
+                 temperature: float | None = None) -> Any: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+
+class Retriever(Protocol):
+    """What the Rememberer policy needs from `memory_store.store.ExperienceStore`."""
+
+    def retrieve(self, state: State, *, m: int = 2, lam: float = 0.5) -> list[RetrievedState]: ...
+
+
+@dataclass
+class Decision:
+    """One step's decision and everything worth logging about it."""
+
+    state: State  # the state the action was chosen in (as the memory will store it)
+    action: str
+    reason: str = ""
+    value: float | None = None  # the Q the model stated for its action
+    raw_text: str = ""  # the last completion
+    parse_ok: bool = False
+    attempts: int = 0
+    failures: list[str] = field(default_factory=list)  # one line per unusable completion
+    llm_calls: int = 0
+    cached_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    budget_tokens: int = 0  # exemplars + input tokens as counted for the budget
+    exemplar_ids: list[str] = field(default_factory=list)  # state ids, in prompt order
+    exemplar_scores: list[float] = field(default_factory=list)
+    skipped_exemplars: int = 0  # retrieved but over the token budget
+
+    @property
+    def noop(self) -> bool:
+        return not self.parse_ok
+
+
+class Policy(Protocol):
+    name: str
+
+    def reset(self, info: Mapping[str, Any], *, seed: int | str | None = None) -> None: ...
+
+    def act(self, observation: str, info: Mapping[str, Any]) -> Decision: ...
+
+
+class PromptPolicy:
+    """The shared step loop; subclasses say how to build the prompt and read the answer."""
+
+    name = "prompt"
+
+    def __init__(self, profile: EnvProfile, llm: LLM, *, seed: int = 0, max_tokens: int = 128,
+                 max_attempts: int = MAX_ATTEMPTS, token_budget: int = DEFAULT_TOKEN_BUDGET):
+        if max_attempts < 1:
+            raise AgentError(f"max_attempts must be at least 1, not {max_attempts}")
+        self.profile = profile
+        self.llm = llm
+        self.seed = seed
+        self.max_tokens = max_tokens
+        self.max_attempts = max_attempts
+        self.token_budget = token_budget
+        self.history: list[str] = []
+        self.rng = random.Random(f"{seed}")
+
+    # --- episode ----------------------------------------------------------------------------
+    def reset(self, info: Mapping[str, Any], *, seed: int | str | None = None) -> None:
+        """Start an episode. The random stream depends on the policy seed and the task (or on
+        `seed` when given), so a rerun or a resumed run draws the same exploration advice."""
+        self.history = []
+        key = seed if seed is not None else str(info.get(self.profile.task_key, ""))
+        self.rng = random.Random(f"{self.seed}|{self.name}|{key}")
+
+    def act(self, observation: str, info: Mapping[str, Any]) -> Decision:
+        state = self.profile.make_state(observation, info, self.history)
+        prompt, decision = self._prompt(state)
+        decision.budget_tokens = prompt.budget_tokens
+        stop = self._stop()
+        for attempt in range(self.max_attempts):
+            temperature = None if attempt == 0 else RETRY_TEMPERATURES[min(attempt, len(RETRY_TEMPERATURES)) - 1]
+            completion = self.llm.complete(prompt.text, max_tokens=self.max_tokens, stop=stop,
+                                           temperature=temperature)
+            decision.attempts += 1
+            decision.llm_calls += 1
+            decision.cached_calls += int(bool(getattr(completion, "cached", False)))
+            decision.prompt_tokens += int(getattr(completion, "prompt_tokens", 0) or 0)
+            decision.completion_tokens += int(getattr(completion, "completion_tokens", 0) or 0)
+            decision.raw_text = str(getattr(completion, "text", "") or "")
+            parsed = self._parse(decision.raw_text)
+            if parsed.ok:
+                decision.action, decision.reason, decision.value = parsed.action, parsed.reason, parsed.value
+                decision.parse_ok = True
+                break
+            decision.failures.append(f"attempt {attempt + 1}: {parsed.error}")
+        else:
+            decision.action, decision.reason = self.profile.noop_action, NOOP_REASON
+        self.history = (self.history + [history_entry(decision.action, decision.reason)])[-HISTORY_LENGTH:]
+        return decision
+
+    # --- for subclasses -----------------------------------------------------------------------
+    def _prompt(self, state: State) -> tuple[Prompt, Decision]:
+        raise NotImplementedError
+
+    def _parse(self, text: str) -> ParsedAction:
+        return parse_advice(text, self.profile.syntax)
+
+    def _stop(self) -> tuple[str, ...]:
+        return STOP
+
+
+class _AdvicePolicy(PromptPolicy):
+    """Shared by Rememberer and LLM-only: the encouraged/discouraged prompt."""
+
+    def __init__(self, profile: EnvProfile, llm: LLM, *, no_random: bool = False,
+                 no_discouraged: bool = False, **kwargs: Any):
+        super().__init__(profile, llm, **kwargs)
+        self.options = PromptOptions(token_budget=self.token_budget, no_random=no_random,
+                                     no_discouraged=no_discouraged)
+
+    def _exemplars(self, state: State) -> list[RetrievedState]:
+        raise NotImplementedError
+
+    def _prompt(self, state: State) -> tuple[Prompt, Decision]:
+        exemplars = self._exemplars(state)
+        prompt = build_prompt(self.profile, state, exemplars, count_tokens=self.llm.count_tokens,
+                              rng=self.rng, options=self.options)
+        decision = Decision(
+            state=state, action="",
+            exemplar_ids=[item.state_id for item in prompt.exemplars],
+            exemplar_scores=[float(item.score) for item in prompt.exemplars],
+            skipped_exemplars=len(prompt.skipped),
+        )
+        return prompt, decision
+
+
+class RemembererPolicy(_AdvicePolicy):
+    """Exemplars are the `m` states of the experience memory most similar to the current one."""
+
+    name = "rememberer"
+
+    def __init__(self, profile: EnvProfile, llm: LLM, store: Retriever, *, m: int = 2,
+                 lam: float = 0.5, **kwargs: Any):
+        if m < 0:
+            raise AgentError(f"m must be 0 or more, not {m}")
+        if not 0.0 <= lam <= 1.0:
+            raise AgentError(f"lambda must be between 0 and 1, not {lam}")
+        super().__init__(profile, llm, **kwargs)
+        self.store = store
+        self.m = m
+        self.lam = lam
+
+    def _exemplars(self, state: State) -> list[RetrievedState]:
+        if self.m == 0:
+            return []
+        return list(self.store.retrieve(state, m=self.m, lam=self.lam))
+
+
+class LLMOnlyPolicy(_AdvicePolicy):
+    """The same prompt with a fixed exemplar set; nothing is learned between episodes."""
+
+    name = "llm-only"
+
+    def __init__(self, profile: EnvProfile, llm: LLM, exemplars: Sequence[RetrievedState],
+                 **kwargs: Any):
+        super().__init__(profile, llm, **kwargs)
+        self.exemplars = list(exemplars)
+
+    def _exemplars(self, state: State) -> list[RetrievedState]:
+        return self.exemplars
+
+
+class ReActPolicy(PromptPolicy):
+    """Think, then act: fixed worked steps with reasoning lines, then `Action: <action>`."""
+
+    name = "react"
+
+    def __init__(self, profile: EnvProfile, llm: LLM, exemplars: Sequence[ReactExemplar], *,
+                 max_tokens: int = 192, **kwargs: Any):
+        super().__init__(profile, llm, max_tokens=max_tokens, **kwargs)
+        self.exemplars = list(exemplars)
+
+    def _prompt(self, state: State) -> tuple[Prompt, Decision]:
+        prompt = build_react_prompt(self.profile, state, self.exemplars,
+                                    count_tokens=self.llm.count_tokens,
+                                    token_budget=self.token_budget)
+        return prompt, Decision(state=state, action="")
+
+    def _parse(self, text: str) -> ParsedAction:
+        return parse_react(text, self.profile.syntax)
+
+    def _stop(self) -> tuple[str, ...]:
+        return REACT_STOP
+
+
+POLICY_NAMES = ("rememberer", "llm-only", "react")
+
+
+def make_policy(name: str, profile: EnvProfile, llm: LLM, *, store: Retriever | None = None,
+                exemplar_set: str = "E0", m: int = 2, lam: float = 0.5, no_random: bool = False,
+                no_discouraged: bool = False, seed: int = 0,
+                token_budget: int = DEFAULT_TOKEN_BUDGET) -> PromptPolicy:
+    """A policy by name, as the runner's `--policy` flag names them."""
+    from agent.exemplars import load_exemplar_states, load_react_exemplars
+
+    common = {"seed": seed, "token_budget": token_budget}
+    if name == "rememberer":
+        if store is None:
+            raise AgentError("the rememberer policy needs an experience memory")
+        return RemembererPolicy(profile, llm, store, m=m, lam=lam, no_random=no_random,
+                                no_discouraged=no_discouraged, **common)
+    if name == "llm-only":
+        return LLMOnlyPolicy(profile, llm, load_exemplar_states(profile.name, exemplar_set),
+                             no_random=no_random, no_discouraged=no_discouraged, **common)
+    if name == "react":
+        return ReActPolicy(profile, llm, load_react_exemplars(profile.name, exemplar_set), **common)
+    raise AgentError(f"unknown policy {name!r} (known: {', '.join(POLICY_NAMES)})")

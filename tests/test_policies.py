@@ -1,0 +1,260 @@
+"""Policies with a fake LLM: retries, no-op fallback, history, retrieval wiring, baselines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from agent.errors import AgentError
+from agent.llm import make_llm
+from agent.policies import (MAX_ATTEMPTS, NOOP_REASON, RETRY_TEMPERATURES, LLMOnlyPolicy,
+                            ReActPolicy, RemembererPolicy, make_policy)
+from agent.profiles import WEBSHOP, WIKIHOW
+from agent.prompts import REACT_STOP, STOP, ReactExemplar
+from memory_store.records import ActionRecord, Experience, RetrievedState, State
+
+TASK = "i'm looking for a red wool scarf, and price lower than 30.00 dollars"
+SEARCH_OBS = f"\nWebShop \nInstruction: \n{TASK} \n[Search]"
+SEARCH_INFO = {"instruction": TASK, "available_actions": ["search"]}
+
+
+@dataclass
+class Answer:
+    text: str
+    prompt_tokens: int = 10
+    completion_tokens: int = 5
+    cached: bool = False
+
+
+class ScriptedLLMForTests:
+    """FOR UNIT TESTS ONLY: answers from a script and records every call's arguments."""
+
+    name = "scripted-for-tests"
+
+    def __init__(self, *answers: str):
+        self.answers = list(answers)
+        self.calls: list[dict] = []
+
+    def complete(self, prompt, *, max_tokens=128, stop=(), temperature=None):
+        self.calls.append({"prompt": prompt, "stop": tuple(stop), "temperature": temperature,
+                           "max_tokens": max_tokens})
+        return Answer(self.answers.pop(0) if len(self.answers) > 1 else self.answers[0])
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+
+class RecordingRetrieverForTests:
+    """FOR UNIT TESTS ONLY: returns fixed states and records the retrieval arguments."""
+
+    def __init__(self, states: list[RetrievedState]):
+        self.states = states
+        self.calls: list[tuple[State, int, float]] = []
+
+    def retrieve(self, state, *, m=2, lam=0.5):
+        self.calls.append((state, m, lam))
+        return self.states[:m]
+
+
+def exemplar(task: str, action: str, q: float, score: float) -> RetrievedState:
+    state = State(env="webshop", task=task, observation=f"\nWebShop \nInstruction: \n{task} \n[Search]",
+                  available_actions=("search",))
+    return RetrievedState(state=state, score=score,
+                          actions=[ActionRecord(action=action, q=q, visits=1, reason="fits the request")])
+
+
+def rememberer(llm, states=(), **kwargs):
+    retriever = RecordingRetrieverForTests(list(states))
+    policy = RemembererPolicy(WEBSHOP, llm, retriever, **kwargs)
+    policy.reset(SEARCH_INFO)
+    return policy, retriever
+
+
+# --- the step loop ------------------------------------------------------------------------------
+
+def test_a_good_answer_is_used_at_once():
+    llm = ScriptedLLMForTests("search[red wool scarf] -> 1.0 the request names it")
+    policy, _ = rememberer(llm)
+    decision = policy.act(SEARCH_OBS, SEARCH_INFO)
+    assert (decision.action, decision.reason, decision.value) == ("search[red wool scarf]", "the request names it", 1.0)
+    assert decision.parse_ok and decision.attempts == 1 and decision.failures == []
+    assert decision.llm_calls == 1 and decision.prompt_tokens == 10 and decision.completion_tokens == 5
+    assert llm.calls[0]["stop"] == STOP and llm.calls[0]["temperature"] is None
+    assert decision.state == WEBSHOP.make_state(SEARCH_OBS, SEARCH_INFO, ())
+
+
+def test_unparsable_answers_are_asked_again_at_higher_temperature():
+    llm = ScriptedLLMForTests("I would search.", "Encouraged: maybe", "search[scarf] -> 0.8 ok")
+    policy, _ = rememberer(llm)
+    decision = policy.act(SEARCH_OBS, SEARCH_INFO)
+    assert decision.parse_ok and decision.action == "search[scarf]"
+    assert decision.attempts == 3 and decision.llm_calls == 3 and len(decision.failures) == 2
+    assert decision.failures[0].startswith("attempt 1: no line of the form")
+    assert [c["temperature"] for c in llm.calls] == [None, *RETRY_TEMPERATURES]
+    assert len({c["prompt"] for c in llm.calls}) == 1  # the same question each time
+
+
+def test_after_three_failures_the_step_is_a_noop_and_the_episode_goes_on():
+    llm = ScriptedLLMForTests("no idea")
+    policy, _ = rememberer(llm)
+    decision = policy.act(SEARCH_OBS, SEARCH_INFO)
+    assert not decision.parse_ok and decision.noop
+    assert decision.action == WEBSHOP.noop_action and decision.reason == NOOP_REASON
+    assert decision.attempts == MAX_ATTEMPTS and len(decision.failures) == MAX_ATTEMPTS
+    assert decision.raw_text == "no idea"
+    assert WEBSHOP.syntax.canonicalize(WEBSHOP.noop_action) is None  # the env sees an invalid no-op
+    assert WIKIHOW.syntax.canonicalize(WIKIHOW.noop_action) is None
+    assert policy.history == [f"{WEBSHOP.noop_action}: {NOOP_REASON}"]
+
+
+def test_history_keeps_the_last_five_actions_with_reasons_and_reset_clears_it():
+    llm = ScriptedLLMForTests(*[f"search[scarf {i}] -> 1.0 try {i}" for i in range(7)])
+    policy, _ = rememberer(llm)
+    decisions = [policy.act(SEARCH_OBS, SEARCH_INFO) for _ in range(7)]
+    assert policy.history == [f"search[scarf {i}]: try {i}" for i in range(2, 7)]
+    assert decisions[-1].state.history == tuple(f"search[scarf {i}]: try {i}" for i in range(1, 6))
+    assert "- search[scarf 5]: try 5\n" in llm.calls[-1]["prompt"]
+    policy.reset(SEARCH_INFO)
+    assert policy.history == []
+
+
+def test_backend_errors_propagate_instead_of_becoming_noops():
+    class DownLLMForTests(ScriptedLLMForTests):
+        def complete(self, prompt, **kwargs):
+            raise AgentError("LLM server at http://127.0.0.1:9 is unreachable")
+
+    policy, _ = rememberer(DownLLMForTests("x"))
+    with pytest.raises(AgentError, match="unreachable"):
+        policy.act(SEARCH_OBS, SEARCH_INFO)
+
+
+# --- Rememberer ----------------------------------------------------------------------------------
+
+def test_rememberer_retrieves_with_m_and_lambda_and_logs_exemplars_in_prompt_order():
+    states = [exemplar("i need green tea", "search[green tea]", 1.0, 0.9),
+              exemplar("i want a lamp", "search[lamp]", 1.0, 0.6)]
+    llm = ScriptedLLMForTests("search[red scarf] -> 1.0 fits")
+    policy, retriever = rememberer(llm, states, m=2, lam=0.3)
+    decision = policy.act(SEARCH_OBS, SEARCH_INFO)
+    (state, m, lam), = retriever.calls
+    assert (m, lam) == (2, 0.3) and state == decision.state
+    assert decision.exemplar_scores == [0.6, 0.9]  # most similar last
+    assert decision.exemplar_ids == [states[1].state_id, states[0].state_id]
+    prompt = llm.calls[0]["prompt"]
+    assert prompt.index("search[lamp] -> 1.0") < prompt.index("search[green tea] -> 1.0")
+
+
+@pytest.mark.parametrize("lam", [0.0, 1.0])
+def test_similarity_ablations_are_lambda_extremes(lam):
+    policy, retriever = rememberer(ScriptedLLMForTests("search[x] -> 1.0 y"), [], lam=lam)
+    policy.act(SEARCH_OBS, SEARCH_INFO)
+    assert retriever.calls[0][2] == lam
+
+
+def test_bad_rememberer_parameters_are_user_errors():
+    with pytest.raises(AgentError, match="lambda"):
+        RemembererPolicy(WEBSHOP, ScriptedLLMForTests("x"), RecordingRetrieverForTests([]), lam=1.5)
+    with pytest.raises(AgentError, match="m must be"):
+        RemembererPolicy(WEBSHOP, ScriptedLLMForTests("x"), RecordingRetrieverForTests([]), m=-1)
+
+
+def test_ablation_flags_reach_the_prompt():
+    states = [exemplar("i need green tea", "search[green tea]", 0.0, 0.9)]
+    llm = ScriptedLLMForTests("search[x] -> 1.0 y")
+    policy, _ = rememberer(llm, states, no_random=True, no_discouraged=True)
+    policy.act(SEARCH_OBS, SEARCH_INFO)
+    prompt = llm.calls[0]["prompt"]
+    assert "search[green tea] -> 0.0 fits the request" in prompt  # top recorded, not random
+    assert "Discouraged" not in prompt
+
+
+def test_same_seed_and_task_give_the_same_random_advice():
+    states = [exemplar("i need green tea", "search[green tea]", 0.0, 0.9),
+              exemplar("i want a lamp", "search[lamp]", 0.0, 0.5)]
+
+    def prompts(seed):
+        llm = ScriptedLLMForTests("search[x] -> 1.0 y")
+        policy, _ = rememberer(llm, states, seed=seed)
+        for _ in range(3):
+            policy.act(SEARCH_OBS, SEARCH_INFO)
+        policy.reset(SEARCH_INFO)
+        policy.act(SEARCH_OBS, SEARCH_INFO)
+        return [c["prompt"] for c in llm.calls]
+
+    first = prompts(1)
+    assert first == prompts(1)
+    assert first[0] == first[3]  # reset restarts the episode's random stream
+    assert any(p != q for seed in range(2, 6) for p, q in zip(first, prompts(seed)))
+
+
+def test_rememberer_with_a_real_in_memory_store(fake_embedder):
+    from memory_store.store import ExperienceStore
+
+    stored = State(env="webshop", task="i need a blue wool scarf under 20 dollars",
+                   observation="\nWebShop \nInstruction: \ni need a blue wool scarf \n[Search]",
+                   available_actions=("search",))
+    store = ExperienceStore.open("policy-test", in_memory=True, embedder=fake_embedder)
+    try:
+        store.add([Experience(state=stored, action="search[blue wool scarf]", q=1.0, visits=2,
+                              reason="names the item"),
+                   Experience(state=stored, action="search[scarf under 20]", q=0.0, visits=1,
+                              reason="too vague")])
+        llm = make_llm("fake", fake_responder=lambda prompt: "search[red wool scarf] -> 1.0 as asked\n")
+        policy = RemembererPolicy(WEBSHOP, llm, store, m=2)
+        policy.reset(SEARCH_INFO)
+        decision = policy.act(SEARCH_OBS, SEARCH_INFO)
+    finally:
+        store.close()
+    assert decision.action == "search[red wool scarf]" and decision.parse_ok
+    assert decision.exemplar_ids == [stored.state_id]
+    prompt = llm.prompts[0]
+    assert ("Encouraged:\nsearch[blue wool scarf] -> 1.0 names the item\n"
+            "Discouraged:\nsearch[scarf under 20] -> 0.0 too vague") in prompt
+    assert prompt.endswith("- search[<keywords>]\nEncouraged:\n")
+
+
+# --- baselines -------------------------------------------------------------------------------------
+
+def test_llm_only_always_shows_its_fixed_exemplars():
+    fixed = [exemplar("i need green tea", "search[green tea]", 1.0, 0.0),
+             exemplar("i want a lamp", "search[lamp]", 1.0, 0.0)]
+    llm = ScriptedLLMForTests("search[x] -> 1.0 y")
+    policy = LLMOnlyPolicy(WEBSHOP, llm, fixed)
+    policy.reset(SEARCH_INFO)
+    policy.act(SEARCH_OBS, SEARCH_INFO)
+    decision = policy.act(SEARCH_OBS, SEARCH_INFO)
+    assert decision.exemplar_ids == [fixed[1].state_id, fixed[0].state_id]
+    for call in llm.calls:
+        assert "search[green tea] -> 1.0" in call["prompt"] and "search[lamp] -> 1.0" in call["prompt"]
+
+
+def test_react_thinks_then_acts():
+    worked = ReactExemplar(exemplar("i need green tea", "search[green tea]", 1.0, 0).state,
+                           ("Nothing is searched yet.", "The request names green tea."), "search[green tea]")
+    llm = ScriptedLLMForTests(" The request is for a red wool scarf.\nAction: search[red wool scarf]")
+    policy = ReActPolicy(WEBSHOP, llm, [worked])
+    policy.reset(SEARCH_INFO)
+    decision = policy.act(SEARCH_OBS, SEARCH_INFO)
+    assert decision.action == "search[red wool scarf]" and decision.reason == "The request is for a red wool scarf."
+    assert llm.calls[0]["stop"] == REACT_STOP and llm.calls[0]["prompt"].endswith("\nThought:")
+    assert "Action: search[green tea]" in llm.calls[0]["prompt"]
+
+
+def test_react_without_an_action_line_retries_then_noops():
+    llm = ScriptedLLMForTests("Thought: hmm")
+    policy = ReActPolicy(WIKIHOW, llm, [])
+    policy.reset({"command": "Search an article to learn how to knit."})
+    decision = policy.act('<p class="x" id="0" clickable="false">Hi</p>',
+                          {"command": "Search an article to learn how to knit.", "instruction": ""})
+    assert decision.action == WIKIHOW.noop_action and decision.attempts == MAX_ATTEMPTS
+
+
+def test_make_policy_names_and_errors():
+    llm = ScriptedLLMForTests("x")
+    assert isinstance(make_policy("rememberer", WEBSHOP, llm, store=RecordingRetrieverForTests([])),
+                      RemembererPolicy)
+    with pytest.raises(AgentError, match="needs an experience memory"):
+        make_policy("rememberer", WEBSHOP, llm)
+    with pytest.raises(AgentError, match="unknown policy 'reflexion'"):
+        make_policy("reflexion", WEBSHOP, llm)
