@@ -50,7 +50,7 @@ class _Outcome:
 class WikiHowEnv(gym.Env):
     """Offline wikiHow app. `reset(options={"task": i})` picks bundled task i."""
 
-    metadata = {"render_modes": ["ansi", "human"]}
+    metadata = {"render_modes": ["ansi", "human"], "render_fps": 1}
 
     def __init__(self, data_dir: str | Path | None = None, max_steps: int = 15,
                  render_mode: str | None = None) -> None:
