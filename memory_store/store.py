@@ -100,6 +100,7 @@ class ExperienceStore:
             raise MemoryStoreError(f"cannot open collection {name!r}: {exc}") from None
         self._check_model()
         self._task_index = None  # ({env: (ids, texts, matrix)}, tasks count), loaded lazily
+        self._state_index = None  # StateIndex, loaded lazily by retrieval
 
     # --- opening ------------------------------------------------------------------------
 
@@ -207,6 +208,9 @@ class ExperienceStore:
                 ids=[e.id for e in exps[part]], embeddings=vectors[part].tolist(),
                 documents=[e.state.observation for e in exps[part]], metadatas=metadatas[part],
             )
+        if self._state_index is not None:
+            for exp, meta in zip(exps, metadatas):
+                self._state_index.add_row(exp.id, meta, exp.state.observation)
 
     def _add_tasks(self, exps: list[Experience], vectors: np.ndarray) -> None:
         first = {}
@@ -240,22 +244,28 @@ class ExperienceStore:
         for start in range(0, len(ids), step):
             self.collection.update(ids=list(ids[start:start + step]),
                                    metadatas=list(metadatas[start:start + step]))
+        if self._state_index is not None:
+            for row_id, meta in zip(ids, metadatas):
+                if "visits" in meta:
+                    self._state_index.set_visits(row_id, meta["visits"])
 
     def delete(self, ids: Sequence[str] | None = None, *, where: dict | None = None) -> int:
         """Delete rows by id or metadata filter; returns how many were removed."""
         if ids is None and where is None:
             raise MemoryStoreError("delete needs ids or a where filter")
-        before = self.collection.count()
-        if ids is not None:
-            for start in range(0, len(ids), _PAGE):
-                self.collection.delete(ids=list(ids[start:start + _PAGE]))
-        else:
-            self.collection.delete(where=where)
-        self._drop_orphan_tasks()
-        return before - self.collection.count()
+        rows = self.collection.get(ids=list(ids) if ids is not None else None, where=where,
+                                   include=["metadatas"])
+        if not rows["ids"]:
+            return 0
+        for start in range(0, len(rows["ids"]), _PAGE):
+            self.collection.delete(ids=rows["ids"][start:start + _PAGE])
+        if self._state_index is not None:
+            for row_id in rows["ids"]:
+                self._state_index.remove_row(row_id)
+        self._drop_orphan_tasks({meta["task_id"] for meta in rows["metadatas"]})
+        return len(rows["ids"])
 
-    def _drop_orphan_tasks(self) -> None:
-        task_ids = self.tasks.get(include=[])["ids"]
+    def _drop_orphan_tasks(self, task_ids: set[str]) -> None:
         orphans = [t for t in task_ids
                    if not self.collection.get(where={"task_id": t}, limit=1, include=[])["ids"]]
         if orphans:
@@ -305,6 +315,27 @@ class ExperienceStore:
         from memory_store.retrieval import retrieve
 
         return retrieve(self, state, m=m, lam=lam, matchers=matchers)
+
+    def state_index(self):
+        """The in-process ranking index (see state_index.py), loaded or refreshed as needed."""
+        from memory_store.state_index import StateIndex
+
+        if self._state_index is not None and self.client.exclusive:
+            return self._state_index
+        if self._state_index is not None and len(self._state_index) == self.collection.count():
+            return self._state_index
+        index = StateIndex()
+        offset = 0
+        while True:
+            rows = self.collection.get(limit=_PAGE, offset=offset,
+                                       include=["documents", "metadatas"])
+            for row_id, document, meta in zip(rows["ids"], rows["documents"], rows["metadatas"]):
+                index.add_row(row_id, meta, document)
+            if len(rows["ids"]) < _PAGE:
+                break
+            offset += _PAGE
+        self._state_index = index
+        return index
 
     def task_index(self, env: str) -> tuple[list[str], list[str], np.ndarray]:
         """(task ids, task texts, normalised float64 embedding matrix) of one env's tasks."""

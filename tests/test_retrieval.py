@@ -179,7 +179,7 @@ def test_retrieval_on_the_server_equals_brute_force(make_store):
         _same(store.retrieve(query, m=3), brute_force_retrieve(store, query, m=3))
 
 
-def test_retrieval_stops_early_instead_of_reading_everything(fake_embedder):
+def test_retrieval_stops_early_and_reads_only_the_winners(fake_embedder):
     from memory_store.store import ExperienceStore
 
     rng = random.Random(3)
@@ -187,19 +187,33 @@ def test_retrieval_stops_early_instead_of_reading_everything(fake_embedder):
         exps = [Experience(_ws(f"w{t} x{t} y{t}", f"page {s}", rng.choice(PAGES)), "click[a]")
                 for t in range(300) for s in range(5)]
         store.add(exps)
-        fetched = []
-        real_get = store.collection.get
-
-        def counting_get(*args, **kwargs):
-            rows = real_get(*args, **kwargs)
-            fetched.append(len(rows["ids"]))
-            return rows
-
-        store.collection.get = counting_get
         known = next(store.iter_experiences(where={"pattern": "item"}))
-        fetched.clear()
+        store.retrieve(known.state, m=1)  # builds the in-process index once
+        index = store.state_index()
+        groups, rows_read = [], []
+        real_group, real_get = index.group, store.collection.get
+        index.group = lambda *a: groups.append(a) or real_group(*a)
+        store.collection.get = lambda *a, **k: rows_read.append(k.get("ids")) or real_get(*a, **k)
         result = store.retrieve(known.state, m=1)
-        store.collection.get = real_get
+        index.group, store.collection.get = real_group, real_get
         assert result[0].state.task == known.state.task and result[0].score == pytest.approx(1.0)
         assert result == brute_force_retrieve(store, known.state, m=1)
-        assert sum(fetched) < store.count() / 10
+        assert len(groups) < 10  # of 300 tasks
+        assert len(rows_read) == 1 and rows_read[0] == [a.id for a in result[0].actions]
+
+
+def test_index_follows_writes_and_deletes(fake_embedder):
+    from memory_store.store import ExperienceStore
+
+    with ExperienceStore.open(in_memory=True, embedder=fake_embedder) as store:
+        first = _ws("oak desk", "a", ITEM)
+        store.add([Experience(first, "click[buy now]")])
+        assert store.retrieve(first, m=1)[0].state == first
+        second = _ws("oak desk", "b", ITEM)
+        store.add([Experience(second, "click[buy now]", visits=4)])
+        assert store.retrieve(first, m=1)[0].state == second  # tie broken by visits
+        row = Experience(first, "click[buy now]").id
+        store.update_metadata([row], [{"visits": 9}])
+        assert store.retrieve(first, m=1)[0].state == first
+        store.delete([row])
+        assert [r.state for r in store.retrieve(first, m=2)] == [second]

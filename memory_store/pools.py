@@ -1,0 +1,507 @@
+"""Moving memories in and out: original REMEMBERER YAML pools, JSONL, merging and copying.
+
+Original pools (the YAML the published code saved) map a state key to its record:
+
+    ? !!python/tuple [observation, "Instruction: <task>", "available\\nactions"]   # WebShop
+    ? !!python/tuple [screen, command, step instruction]                        # WikiHow
+    : action_dict:
+        ? !!python/tuple [action, reason]          # WikiHow: [action, element html]
+        : {number: 3, qvalue: 0.6, reward: 0.0}
+      other_info: {action_history: [*id001, ...], last_reward: 0.0, total_reward: 0.0, number: 3}
+      id: 0
+
+They are read with `PoolLoader`, a `yaml.SafeLoader` that accepts one extra tag,
+`tag:yaml.org,2002:python/tuple`; any other tag is an error (the original read these files with
+PyYAML's unsafe loader, which runs code named in the file). Actions that differ only in their
+reason become one experience (visits summed, Q visit-weighted). `export_yaml` writes the same
+format back (tuple keys, shared action tuples as anchors and aliases), loadable by the original.
+
+Mapping to the memory's records:
+- WebShop task: the key's "Instruction: " prefix is removed on import and added on export
+  (`State.task` holds the bare request, as the WebShop environment gives it).
+- `action_history` tuples become `State.history` strings "<action>: <reason>" (as
+  `agent.profiles.history_entry` writes them; whitespace in the reason collapsed), split back on
+  export at the first ": " that follows a complete action.
+- The state's `number` and the record `id` are not stored: on export `number` is the sum of the
+  action visits and `id` numbers the states oldest first.
+
+JSONL: one experience per line, `records.experience_to_json` with its key order, lines sorted by
+(env, task, state id, action); timestamps are kept, so export -> import -> export is identical.
+
+Every import parses and checks the whole file before anything is written; problems are reported
+as `MemoryStoreError("<file>: <entry>: <problem>")`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import yaml
+
+from memory_store.errors import MemoryStoreError
+from memory_store.records import Experience, State, experience_from_json, experience_to_json, normalize_action
+from memory_store.similarity import MATCHERS
+from memory_store.store import ExperienceStore
+
+TUPLE_TAG = "tag:yaml.org,2002:python/tuple"
+FORMATS = ("yaml", "jsonl")
+CONFLICT_MODES = ("skip", "merge", "replace")
+_INSTRUCTION_PREFIX = re.compile(r"^\s*Instruction:\s*(?:\[SEP\]\s*)?", re.IGNORECASE)
+_WEBSHOP_ACTION = re.compile(r"^(?:search|click)\s*\[", re.IGNORECASE)
+_WIKIHOW_ACTION = re.compile(r"^(?:(?:click|input|scroll)\s*\(|goback\b|noop\b)", re.IGNORECASE)
+_ACTION_END = re.compile(r"(?:[\])]|^[A-Za-z_]+): ")  # "<action>: <reason>" split point
+
+
+# --- YAML: loading and dumping ---------------------------------------------------------------
+
+class PoolLoader(yaml.SafeLoader):
+    """Safe YAML loading plus `!!python/tuple` (built as a tuple); every other tag is refused."""
+
+
+def _construct_tuple(loader: PoolLoader, node: yaml.Node) -> tuple:
+    if not isinstance(node, yaml.SequenceNode):
+        raise yaml.constructor.ConstructorError(
+            None, None, "a !!python/tuple must be a sequence", node.start_mark)
+    return tuple(loader.construct_sequence(node, deep=True))
+
+
+PoolLoader.add_constructor(TUPLE_TAG, _construct_tuple)
+
+
+class PoolDumper(yaml.SafeDumper):
+    """Safe dumping that writes tuples as `!!python/tuple`, as PyYAML's full Dumper does."""
+
+
+PoolDumper.add_representer(
+    tuple, lambda dumper, data: dumper.represent_sequence(TUPLE_TAG, list(data)))
+
+
+def load_yaml(path: Path) -> object:
+    text = _read_text(path)
+    try:
+        return yaml.load(text, Loader=PoolLoader)  # noqa: S506 - PoolLoader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
+        problem = " ".join(str(exc.problem or exc.context or "malformed YAML").split())
+        raise MemoryStoreError(f"{path}: {where}: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise MemoryStoreError(f"{path}: not valid YAML ({' '.join(str(exc).split())})") from None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise MemoryStoreError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise MemoryStoreError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise MemoryStoreError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+# --- merging duplicates ----------------------------------------------------------------------
+
+def merge_pair(first: Experience, second: Experience) -> Experience:
+    """Two records of one experience as one: visits summed, Q visit-weighted (a plain mean when
+    neither was visited); reward, reason and state details from the more recently updated one
+    (the second on a tie); the earliest creation time and the first one's provenance."""
+    visits = first.visits + second.visits
+    if visits > 0:
+        q = (first.q * first.visits + second.q * second.visits) / visits
+    else:
+        q = (first.q + second.q) / 2
+    latest = first if first.updated_at > second.updated_at else second
+    created = [t for t in (first.created_at, second.created_at) if t > 0]
+    return replace(
+        latest, q=q, visits=visits, provenance=first.provenance or second.provenance,
+        created_at=min(created) if created else 0.0,
+        updated_at=max(first.updated_at, second.updated_at),
+    )
+
+
+def merge_duplicates(experiences: Iterable[Experience]) -> list[Experience]:
+    """One experience per id, duplicates merged in order with `merge_pair`."""
+    merged: dict[str, Experience] = {}
+    for exp in experiences:
+        merged[exp.id] = merge_pair(merged[exp.id], exp) if exp.id in merged else exp
+    return list(merged.values())
+
+
+# --- original YAML pools -> experiences ------------------------------------------------------
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _string_tuple(value: object, size: int) -> bool:
+    return isinstance(value, tuple) and len(value) == size and all(isinstance(v, str) for v in value)
+
+
+def history_text(action: str, reason: str) -> str:
+    """One `action_history` entry as a `State.history` string (agent.profiles.history_entry)."""
+    reason = " ".join(reason.split())
+    return f"{action}: {reason}" if reason else action
+
+
+def history_pair(text: str) -> tuple[str, str]:
+    """Inverse of `history_text`: split at the first ": " after a complete action."""
+    match = _ACTION_END.search(text)
+    if match is None:
+        return text, ""
+    return text[:match.end() - 2], text[match.end():]
+
+
+def detect_env(data: dict) -> str | None:
+    """webshop or wikihow, by the action syntax in the pool (None when it cannot be told)."""
+    actions = [a[0] for record in data.values() if isinstance(record, dict)
+               and isinstance(record.get("action_dict"), dict)
+               for a in record["action_dict"] if _string_tuple(a, 2)]
+    if actions and all(_WEBSHOP_ACTION.match(a) for a in actions):
+        return "webshop"
+    if actions and all(_WIKIHOW_ACTION.match(a) for a in actions):
+        return "wikihow"
+    return None
+
+
+def _key_to_state(env: str, key: tuple, history: tuple[str, ...], other: dict) -> State:
+    first, second, third = key
+    common = dict(history=history, last_reward=float(other.get("last_reward", 0.0)),
+                  total_reward=float(other.get("total_reward", 0.0)))
+    if env == "webshop":
+        return State(env=env, task=_INSTRUCTION_PREFIX.sub("", second, count=1), observation=first,
+                     available_actions=tuple(third.split("\n")) if third else (), **common)
+    return State(env=env, task=second, observation=first, instruction=third, **common)
+
+
+def _state_key(state: State) -> tuple[str, str, str]:
+    if state.env == "webshop":
+        return (state.observation, f"Instruction: {state.task}", "\n".join(state.available_actions))
+    return (state.observation, state.task, state.instruction)
+
+
+def _check_record(record: object) -> str | None:
+    """What is wrong with one pool record, or None."""
+    if not isinstance(record, dict):
+        return f"the record must be a mapping, not {type(record).__name__}"
+    unknown = set(record) - {"action_dict", "other_info", "id"}
+    if unknown:
+        return f"unknown record keys {sorted(map(str, unknown))}"
+    actions = record.get("action_dict")
+    if not isinstance(actions, dict):
+        return "action_dict is missing or not a mapping"
+    for action, value in actions.items():
+        if not _string_tuple(action, 2):
+            return f"action {action!r} is not a !!python/tuple [action, reason] of two strings"
+        if not action[0].strip():
+            return "an action is empty"
+        if not isinstance(value, dict) or set(value) != {"number", "qvalue", "reward"}:
+            return f"action {action[0]!r} needs exactly number, qvalue and reward"
+        if not isinstance(value["number"], int) or isinstance(value["number"], bool) \
+                or value["number"] < 0:
+            return f"action {action[0]!r}: number must be a whole number >= 0"
+        if not (_is_number(value["qvalue"]) and _is_number(value["reward"])):
+            return f"action {action[0]!r}: qvalue and reward must be numbers"
+    other = record.get("other_info", {})
+    if not isinstance(other, dict):
+        return "other_info must be a mapping"
+    history = other.get("action_history", [])
+    if not isinstance(history, list) or not all(_string_tuple(h, 2) for h in history):
+        return "other_info.action_history must be a list of !!python/tuple [action, reason]"
+    for name in ("last_reward", "total_reward"):
+        if name in other and not _is_number(other[name]):
+            return f"other_info.{name} must be a number"
+    if "id" in record and not isinstance(record["id"], int):
+        return "id must be a whole number"
+    return None
+
+
+def parse_original(data: object, path: Path, *, env: str | None = None,
+                   provenance: str = "") -> list[Experience]:
+    """Experiences of an original pool already loaded from YAML (checked whole, then built)."""
+    if data is None:
+        raise MemoryStoreError(f"{path}: the file is empty; an empty pool is written as {{}}")
+    if not isinstance(data, dict):
+        raise MemoryStoreError(f"{path}: a pool must be a mapping of state keys to records, "
+                               f"not a {type(data).__name__}")
+    for index, (key, record) in enumerate(data.items()):
+        if not _string_tuple(key, 3):
+            raise MemoryStoreError(f"{path}: entry {index}: the key must be a !!python/tuple of "
+                                   "three strings (observation, task, actions or instruction)")
+        problem = _check_record(record)
+        if problem:
+            raise MemoryStoreError(f"{path}: entry {index} ({_preview(key[0])}): {problem}")
+    env = env or detect_env(data)
+    if env is None and data:
+        raise MemoryStoreError(f"{path}: cannot tell a WebShop pool from a WikiHow one by its "
+                               "actions; pass --env webshop or --env wikihow")
+    if env is not None and env not in MATCHERS:
+        raise MemoryStoreError(f"{path}: unknown environment {env!r}; known: {', '.join(MATCHERS)}")
+    out = []
+    for key, record in data.items():
+        other = record.get("other_info", {})
+        history = tuple(history_text(a, r) for a, r in other.get("action_history", []))
+        state = _key_to_state(env, key, history, other)
+        for (action, reason), value in record["action_dict"].items():
+            out.append(Experience(state, normalize_action(action), q=float(value["qvalue"]),
+                                  visits=value["number"], reward=float(value["reward"]),
+                                  reason=reason, provenance=provenance))
+    return merge_duplicates(out)
+
+
+def _preview(text: str, width: int = 40) -> str:
+    flat = " ".join(text.split())
+    return repr(flat if len(flat) <= width else flat[:width - 1] + "…")
+
+
+def read_yaml_pool(path: Path, *, env: str | None = None, provenance: str = "") -> list[Experience]:
+    return parse_original(load_yaml(path), path, env=env, provenance=provenance)
+
+
+# --- experiences -> original YAML pools ------------------------------------------------------
+
+def to_original(experiences: Iterable[Experience]) -> dict:
+    """The original pool structure; equal action tuples are one object (so they are aliased)."""
+    shared: dict[tuple, tuple] = {}
+
+    def pair(action: str, reason: str) -> tuple:
+        value = (action, reason)
+        return shared.setdefault(value, value)
+
+    states: dict[str, list[Experience]] = {}
+    for exp in experiences:
+        states.setdefault(exp.state.state_id, []).append(exp)
+    ordered = sorted(states.values(), key=lambda rows: (min(r.created_at for r in rows),
+                                                          rows[0].state.state_id))
+    pool = {}
+    for number, rows in enumerate(ordered):
+        newest = max(rows, key=lambda r: (r.updated_at, r.id))
+        state = newest.state
+        pool[_state_key(state)] = {
+            "action_dict": {
+                pair(r.action, r.reason): {"number": r.visits, "qvalue": float(r.q),
+                                           "reward": float(r.reward)}
+                for r in sorted(rows, key=lambda r: r.action)
+            },
+            "other_info": {
+                "action_history": [pair(*history_pair(h)) for h in state.history],
+                "last_reward": float(state.last_reward),
+                "total_reward": float(state.total_reward),
+                "number": sum(r.visits for r in rows),
+            },
+            "id": number,
+        }
+    return pool
+
+
+def dump_original(experiences: Iterable[Experience]) -> str:
+    return yaml.dump(to_original(experiences), Dumper=PoolDumper, allow_unicode=True,
+                     default_flow_style=False, sort_keys=True)
+
+
+# --- JSONL --------------------------------------------------------------------------------
+
+_JSON_STRINGS = ("env", "task", "observation", "action", "instruction", "reason", "pattern",
+                 "provenance", "id")
+_JSON_NUMBERS = ("last_reward", "total_reward", "q", "reward", "created_at", "updated_at")
+_JSON_LISTS = ("available_actions", "history")
+_JSON_KEYS = set(_JSON_STRINGS + _JSON_NUMBERS + _JSON_LISTS + ("visits",))
+
+
+def _check_json(data: object) -> str | None:
+    if not isinstance(data, dict):
+        return "a line must be a JSON object"
+    unknown = set(data) - _JSON_KEYS
+    if unknown:
+        return f"unknown keys {sorted(unknown)}"
+    missing = [k for k in ("env", "task", "observation", "action") if k not in data]
+    if missing:
+        return f"missing {', '.join(missing)}"
+    for key in _JSON_STRINGS:
+        if key in data and not isinstance(data[key], str):
+            return f"{key} must be a string"
+    for key in _JSON_NUMBERS:
+        if key in data and not _is_number(data[key]):
+            return f"{key} must be a number"
+    for key in _JSON_LISTS:
+        if key in data and not (isinstance(data[key], list)
+                                and all(isinstance(v, str) for v in data[key])):
+            return f"{key} must be a list of strings"
+    visits = data.get("visits", 0)
+    if not isinstance(visits, int) or isinstance(visits, bool) or visits < 0:
+        return "visits must be a whole number >= 0"
+    if data["env"] not in MATCHERS:
+        return f"unknown environment {data['env']!r}; known: {', '.join(MATCHERS)}"
+    if not data["action"].strip():
+        return "action is empty"
+    return None
+
+
+def read_jsonl(path: Path, *, provenance: str = "") -> list[Experience]:
+    """Experiences of a JSONL file (checked whole, then built); `provenance` fills empty ones."""
+    out = []
+    for number, line in enumerate(_read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise MemoryStoreError(f"{path}: line {number}: not JSON ({exc.msg})") from None
+        problem = _check_json(data)
+        if problem:
+            raise MemoryStoreError(f"{path}: line {number}: {problem}")
+        exp = experience_from_json(data)
+        exp.provenance = exp.provenance or provenance
+        out.append(exp)
+    return merge_duplicates(out)
+
+
+def _export_order(exp: Experience) -> tuple:
+    return (exp.state.env, exp.state.task, exp.state.state_id, exp.action)
+
+
+def dump_jsonl(experiences: Iterable[Experience]) -> str:
+    return "".join(json.dumps(experience_to_json(e), ensure_ascii=False) + "\n"
+                   for e in sorted(experiences, key=_export_order))
+
+
+# --- files and stores -----------------------------------------------------------------------
+
+def format_of(path: Path, given: str | None = None) -> str:
+    """yaml or jsonl: `given`, else by the file extension."""
+    if given:
+        if given not in FORMATS:
+            raise MemoryStoreError(f"unknown format {given!r}; use yaml or jsonl")
+        return given
+    suffix = Path(path).suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return "yaml"
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    raise MemoryStoreError(f"{path}: cannot tell the format from the extension {suffix or '(none)'};"
+                           " use .yaml or .jsonl, or pass --format")
+
+
+def read_pool(path: Path, *, fmt: str | None = None, env: str | None = None,
+              provenance: str | None = None) -> list[Experience]:
+    """Every experience in a pool file, checked and de-duplicated; nothing is written."""
+    path = Path(path)
+    label = provenance if provenance is not None else path.name
+    if format_of(path, fmt) == "yaml":
+        return read_yaml_pool(path, env=env, provenance=label)
+    experiences = read_jsonl(path, provenance=label)
+    if env is not None:
+        experiences = [e for e in experiences if e.state.env == env]
+    return experiences
+
+
+def write_experiences(store: ExperienceStore, experiences: Sequence[Experience], *,
+                      on_conflict: str = "skip") -> tuple[int, int]:
+    """Write into the store: (new rows, existing rows skipped / merged / replaced).
+
+    skip keeps what the memory has (idempotent); merge combines visit-weighted with
+    `merge_pair`; replace overwrites the stored experience.
+    """
+    if on_conflict not in CONFLICT_MODES:
+        raise MemoryStoreError(f"unknown conflict mode {on_conflict!r}; use skip, merge or replace")
+    existing = {e.id: e for e in store.get([e.id for e in experiences])}
+    if on_conflict == "merge":
+        experiences = [merge_pair(existing[e.id], e) if e.id in existing else e
+                       for e in experiences]
+    new = store.add(experiences, replace=on_conflict != "skip")
+    return new, len(existing)
+
+
+def import_pool(store: ExperienceStore, path: Path, *, fmt: str | None = None,
+                env: str | None = None, on_conflict: str = "skip",
+                provenance: str | None = None) -> tuple[int, int, int]:
+    """Read a whole pool file, then write it: (experiences in the file, new, existing)."""
+    experiences = read_pool(path, fmt=fmt, env=env, provenance=provenance)
+    new, existing = write_experiences(store, experiences, on_conflict=on_conflict)
+    return len(experiences), new, existing
+
+
+def export_pool(experiences: Iterable[Experience], path: Path, *, fmt: str | None = None,
+                overwrite: bool = False) -> int:
+    """Write experiences to a pool file (atomically); returns how many were written."""
+    path = Path(path)
+    fmt = format_of(path, fmt)
+    rows = list(experiences)
+    if fmt == "yaml":
+        envs = sorted({e.state.env for e in rows})
+        if len(envs) > 1:
+            raise MemoryStoreError(f"an original-format pool holds one environment, but the memory "
+                                   f"has {', '.join(envs)}; pass --env")
+        text = dump_original(rows)
+    else:
+        text = dump_jsonl(rows)
+    if path.exists() and not overwrite:
+        raise MemoryStoreError(f"{path} exists; pass --force to overwrite it")
+    if not path.parent.is_dir():
+        raise MemoryStoreError(f"{path.parent} is not a folder")
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return len(rows)
+
+
+# --- whole collections ----------------------------------------------------------------------
+
+def _rows(collection, include: list[str], page: int = 2000):
+    offset = 0
+    while True:
+        rows = collection.get(limit=page, offset=offset, include=include)
+        if rows["ids"]:
+            yield rows
+        if len(rows["ids"]) < page:
+            return
+        offset += page
+
+
+def copy_collection(source: ExperienceStore, target: ExperienceStore,
+                    progress: Callable[[int], None] | None = None) -> int:
+    """Copy every row — embeddings, documents, metadata, the task index and the episode
+    ledger — unchanged into an empty target built with the same model; returns rows copied."""
+    if target.count():
+        raise MemoryStoreError(f"collection {target.name!r} at {target.client.location} is not "
+                               "empty; copy into a new collection, or use merge")
+    copied = 0
+    pairs = ((source.collection, target.collection), (source.tasks, target.tasks),
+             (source.episodes, target.episodes))
+    for index, (src, dst) in enumerate(pairs):
+        for rows in _rows(src, ["embeddings", "documents", "metadatas"]):
+            dst.add(ids=rows["ids"], embeddings=[list(map(float, v)) for v in rows["embeddings"]],
+                    documents=rows["documents"], metadatas=rows["metadatas"])
+            if index == 0:
+                copied += len(rows["ids"])
+                if progress:
+                    progress(copied)
+    return copied
+
+
+def merge_collections(target: ExperienceStore, sources: Sequence[ExperienceStore]) -> tuple[int, int]:
+    """Merge the sources' experiences into `target` (duplicates, also with the target's own
+    rows, combined by visit-weighted means) and union their episode ledgers.
+    Returns (experiences read from the sources, rows new to the target)."""
+    read: list[Experience] = []
+    for source in sources:
+        read += list(source.iter_experiences())
+    combined = merge_duplicates(read)
+    new, _ = write_experiences(target, combined, on_conflict="merge")
+    for source in sources:
+        for rows in _rows(source.episodes, ["metadatas"]):
+            target.episodes.upsert(ids=rows["ids"], embeddings=[[1.0]] * len(rows["ids"]),
+                                   metadatas=rows["metadatas"])
+    return len(read), new
