@@ -413,6 +413,12 @@ def test_unknown_task_is_a_one_line_error(env, bad):
     assert "valid tasks are 0.." in str(err.value) and "\n" not in str(err.value)
 
 
+def test_numpy_task_index_is_accepted(env):
+    import numpy as np
+
+    assert env.reset(options={"task": np.int64(4)})[1]["task"] == 4
+
+
 def test_reset_without_task_uses_the_seed():
     first = WikiHowEnv().reset(seed=7)[1]["task"]
     assert WikiHowEnv().reset(seed=7)[1]["task"] == first

@@ -10,6 +10,7 @@ steps (truncated). Text that is not a valid action is a no-op that still counts 
 
 from __future__ import annotations
 
+import numbers
 import string
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,10 +103,11 @@ class WikiHowEnv(gym.Env):
         count = len(self.corpus.tasks)
         if options and "task" in options:
             index = options["task"]
-            if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < count:
+            if isinstance(index, bool) or not isinstance(index, numbers.Integral) or not 0 <= index < count:
                 raise EnvironmentDataError(
                     f"unknown WikiHow task {index!r}; valid tasks are 0..{count - 1}"
                 )
+            index = int(index)
         else:
             index = int(self.np_random.integers(count))
         self._task = self.corpus.tasks[index]
