@@ -233,11 +233,11 @@ def parse_original(data: object, path: Path, *, env: str | None = None,
                                f"not a {type(data).__name__}")
     for index, (key, record) in enumerate(data.items()):
         if not _string_tuple(key, 3):
-            raise MemoryStoreError(f"{path}: entry {index}: the key must be a !!python/tuple of "
+            raise MemoryStoreError(f"{path}: entry {index + 1}: the key must be a !!python/tuple of "
                                    "three strings (observation, task, actions or instruction)")
         problem = _check_record(record)
         if problem:
-            raise MemoryStoreError(f"{path}: entry {index} ({_preview(key[0])}): {problem}")
+            raise MemoryStoreError(f"{path}: entry {index + 1} ({_preview(key[0])}): {problem}")
     env = env or detect_env(data)
     if env is None and data:
         raise MemoryStoreError(f"{path}: cannot tell a WebShop pool from a WikiHow one by its "
@@ -482,8 +482,10 @@ def copy_collection(source: ExperienceStore, target: ExperienceStore,
              (source.episodes, target.episodes))
     for index, (src, dst) in enumerate(pairs):
         for rows in _rows(src, ["embeddings", "documents", "metadatas"]):
+            documents = rows["documents"]
             dst.add(ids=rows["ids"], embeddings=[list(map(float, v)) for v in rows["embeddings"]],
-                    documents=rows["documents"], metadatas=rows["metadatas"])
+                    documents=None if all(d is None for d in documents) else documents,
+                    metadatas=rows["metadatas"])
             if index == 0:
                 copied += len(rows["ids"])
                 if progress:
