@@ -1,0 +1,99 @@
+"""The local backend for real: Gemma 3 270M from its PyPI package, run with transformers.
+
+The model is loaded once per test session (the `gemma` fixture). It is converted into the default
+model cache (`$REMEMBERER_CACHE_DIR/models/gemma3-270m`, else `~/.cache/rememberer/models/...`):
+the first session on a machine pays the one-off conversion (about a minute), later sessions load
+the converted copy in seconds. The response cache is off, so every call here runs the model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from agent.llm import default_cache_dir, make_llm
+from agent.llm_local import _SOURCE_FILE, GEMMA_MODEL, LocalGemmaLLM, _is_converted
+
+# A two-exemplar WebShop-style prompt in the Encouraged/Discouraged format; the model continues it.
+FEW_SHOT = """You are shopping on a web store. For each page, rate the next actions.
+
+Instruction: i want a pack of blue ballpoint pens, price lower than 10.00 dollars
+Observation: [Search]
+Available actions: search
+Encouraged:
+search[blue ballpoint pens pack] -> 1.0 nothing is shown yet, so search for the requested item
+Discouraged:
+click[back to search] -> 0.0 there is no result page to leave
+
+Instruction: i need a waterproof hiking backpack, price lower than 60.00 dollars
+Observation: [Search]
+Available actions: search
+Encouraged:
+search[waterproof hiking backpack] -> 1.0 start by searching for the described bag
+Discouraged:
+click[buy now] -> 0.0 no product has been chosen yet
+
+Instruction: i am looking for a stainless steel water bottle, price lower than 25.00 dollars
+Observation: [Search]
+Available actions: search
+Encouraged:
+"""
+STOP = ["Discouraged"]
+ANSWER = re.compile(r"^search\[[^\]\n]+\] -> 1\.0 \S")
+
+
+@pytest.fixture(scope="session")
+def gemma() -> LocalGemmaLLM:
+    llm = make_llm("local", use_cache=False, temperature=0.0)
+    assert isinstance(llm, LocalGemmaLLM)
+    llm.load()
+    return llm
+
+
+def test_few_shot_completion_comes_out_in_the_advice_format_and_stops_early(gemma):
+    result = gemma.complete(FEW_SHOT, max_tokens=64, stop=STOP)
+    assert ANSWER.match(result.text), result.text
+    assert "Discouraged" not in result.text
+    assert result.completion_tokens < 64  # the stopping criterion ended generation, not max_tokens
+    assert not result.cached
+
+
+def test_low_temperature_sampling_is_seeded_and_repeatable(gemma):
+    prompt = "A short list of fruit: apple, pear,"
+    first = gemma.complete(prompt, max_tokens=8, temperature=0.7)
+    second = gemma.complete(prompt, max_tokens=8, temperature=0.7)
+    assert first.text == second.text and first.text.strip()
+    assert not second.cached
+
+
+def test_token_counts_use_gemmas_tokenizer(gemma):
+    assert gemma.count_tokens("hello world") == 2
+    assert gemma.count_tokens("") == 0
+    before = gemma.usage.prompt_tokens, gemma.usage.calls
+    result = gemma.complete("Say:", max_tokens=1)
+    assert result.prompt_tokens == gemma.count_tokens("Say:") + 1  # plus the begin-of-text token
+    assert gemma.usage.prompt_tokens - before[0] == result.prompt_tokens
+    assert gemma.usage.calls == before[1] + 1
+
+
+def test_the_converted_model_is_kept_in_the_cache_dir(gemma):
+    folder = default_cache_dir() / "models" / GEMMA_MODEL
+    assert gemma.models_dir / GEMMA_MODEL == folder
+    assert (folder / "config.json").is_file() and (folder / "tokenizer.json").is_file()
+    source = json.loads((folder / _SOURCE_FILE).read_text())
+    assert source["gguf_file"].endswith(".gguf")
+    assert "quantization_config" not in json.loads((folder / "config.json").read_text())
+    assert gemma.load_seconds is not None and gemma.load_seconds > 0
+
+
+def test_an_unfinished_or_foreign_conversion_is_not_trusted(tmp_path):
+    folder = tmp_path / GEMMA_MODEL
+    folder.mkdir()
+    (folder / "config.json").write_text("{}")
+    assert not _is_converted(folder, "abc")  # no source marker: a conversion that did not finish
+    (folder / _SOURCE_FILE).write_text(json.dumps({"gguf_sha256": "other"}))
+    assert not _is_converted(folder, "abc")  # converted from another GGUF file
+    (folder / _SOURCE_FILE).write_text(json.dumps({"gguf_sha256": "abc"}))
+    assert _is_converted(folder, "abc")
