@@ -45,6 +45,7 @@ from pathlib import Path
 
 import yaml
 
+from memory_store.client import MemoryClient
 from memory_store.errors import MemoryStoreError
 from memory_store.records import Experience, State, experience_from_json, experience_to_json, normalize_action
 from memory_store.similarity import MATCHERS
@@ -507,3 +508,26 @@ def merge_collections(target: ExperienceStore, sources: Sequence[ExperienceStore
             target.episodes.upsert(ids=rows["ids"], embeddings=[[1.0]] * len(rows["ids"]),
                                    metadatas=rows["metadatas"])
     return len(read), new
+
+
+def collection_summary(client: MemoryClient, name: str) -> dict:
+    """What `rememberer memory list` shows about one collection, read without any model."""
+    if name not in client.list_collections():
+        raise MemoryStoreError(f"no collection named {name!r} at {client.location}; "
+                               "`rememberer memory list` shows the collections there")
+    chroma = client.chroma
+    collection = chroma.get_collection(name)
+    meta = collection.metadata or {}
+
+    def count(suffix: str) -> int:
+        try:
+            return chroma.get_collection(name + suffix).count()
+        except Exception:  # noqa: BLE001 - a memory made by other tools may lack a companion
+            return 0
+
+    return {
+        "name": name, "experiences": collection.count(), "tasks": count(".tasks"),
+        "episodes": count(".episodes"), "kind": meta.get("kind", ""),
+        "embedding_model": meta.get("embedding_model", ""),
+        "embedding_dim": int(meta.get("embedding_dim", 0) or 0),
+    }
