@@ -118,8 +118,11 @@ def brute_force_retrieve(store: ExperienceStore, state: State, *, m: int = 2, la
     key = groups[0][1]
     f_g_of = {value: f_g for f_g, _, value in groups}
     query_key = matchers.observation_key(state)
-    rows = store.collection.get(where={"env": state.env}, include=["documents", "metadatas"])
     found: dict[str, RetrievedState] = {}
+    rows = {"ids": [], "documents": [], "metadatas": []}
+    for page in store.iter_rows({"env": state.env}):
+        for part in rows:
+            rows[part] += page[part]
     for row_id, document, meta in zip(rows["ids"], rows["documents"], rows["metadatas"]):
         if meta["state_id"] not in found:
             stored = row_to_experience(document, meta)

@@ -253,8 +253,18 @@ class ExperienceStore:
         """Delete rows by id or metadata filter; returns how many were removed."""
         if ids is None and where is None:
             raise MemoryStoreError("delete needs ids or a where filter")
-        rows = self.collection.get(ids=list(ids) if ids is not None else None, where=where,
-                                   include=["metadatas"])
+        if ids is not None:
+            rows = {"ids": [], "metadatas": []}
+            for start in range(0, len(ids), _PAGE):
+                page = self.collection.get(ids=list(ids[start:start + _PAGE]),
+                                           include=["metadatas"])
+                rows["ids"] += page["ids"]
+                rows["metadatas"] += page["metadatas"]
+        else:
+            rows = {"ids": [], "metadatas": []}
+            for page in self.iter_rows(where, include=["metadatas"]):
+                rows["ids"] += page["ids"]
+                rows["metadatas"] += page["metadatas"]
         if not rows["ids"]:
             return 0
         for start in range(0, len(rows["ids"]), _PAGE):
@@ -286,17 +296,23 @@ class ExperienceStore:
             out += [row_to_experience(d, m) for d, m in zip(rows["documents"], rows["metadatas"])]
         return out
 
-    def iter_experiences(self, where: dict | None = None) -> Iterable[Experience]:
-        """Every stored experience (optionally filtered), page by page."""
+    def iter_rows(self, where: dict | None = None,
+                  include: Sequence[str] = ("documents", "metadatas")) -> Iterable[dict]:
+        """Raw Chroma pages of rows (large gets fail in one call, so always page)."""
         offset = 0
         while True:
             rows = self.collection.get(where=where, limit=_PAGE, offset=offset,
-                                       include=["documents", "metadatas"])
-            for document, meta in zip(rows["documents"], rows["metadatas"]):
-                yield row_to_experience(document, meta)
+                                       include=list(include))
+            yield rows
             if len(rows["ids"]) < _PAGE:
                 return
             offset += _PAGE
+
+    def iter_experiences(self, where: dict | None = None) -> Iterable[Experience]:
+        """Every stored experience (optionally filtered), page by page."""
+        for rows in self.iter_rows(where):
+            for document, meta in zip(rows["documents"], rows["metadatas"]):
+                yield row_to_experience(document, meta)
 
     def state_actions(self, state_id: str) -> list[ActionRecord]:
         """Every recorded action of one state, highest Q first."""
@@ -325,15 +341,9 @@ class ExperienceStore:
         if self._state_index is not None and len(self._state_index) == self.collection.count():
             return self._state_index
         index = StateIndex()
-        offset = 0
-        while True:
-            rows = self.collection.get(limit=_PAGE, offset=offset,
-                                       include=["documents", "metadatas"])
+        for rows in self.iter_rows():
             for row_id, document, meta in zip(rows["ids"], rows["documents"], rows["metadatas"]):
                 index.add_row(row_id, meta, document)
-            if len(rows["ids"]) < _PAGE:
-                break
-            offset += _PAGE
         self._state_index = index
         return index
 
