@@ -17,6 +17,7 @@ import functools
 import gzip
 import itertools
 import json
+import numbers
 import random
 import re
 from dataclasses import dataclass, field
@@ -109,11 +110,12 @@ class Catalogue:
         return self.index.search(query)
 
     def goal(self, index: int) -> Goal:
-        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(self.goals):
-            raise EnvironmentDataError(
-                f"unknown WebShop goal {index!r}: valid goals are 0..{len(self.goals) - 1}"
-            )
-        return self.goals[index]
+        if isinstance(index, numbers.Integral) and not isinstance(index, bool) \
+                and 0 <= int(index) < len(self.goals):
+            return self.goals[int(index)]
+        raise EnvironmentDataError(
+            f"unknown WebShop goal {index!r}: valid goals are 0..{len(self.goals) - 1}"
+        )
 
 
 # ---------------------------------------------------------------- products (WebShop's schema)

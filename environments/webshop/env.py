@@ -10,6 +10,7 @@ from typing import Any
 import gymnasium
 from gymnasium import spaces
 
+from environments.errors import EnvironmentDataError
 from environments.webshop.catalogue import Catalogue, Goal, load_catalogue
 from environments.webshop.pages import (
     DONE, ITEM, RESULTS, SEARCH, SUB_PAGES, PageState, available_actions, done_page, render,
@@ -38,7 +39,10 @@ class WebShopEnv(gymnasium.Env):
     def __init__(self, data_dir: str | Path | None = None, max_steps: int = 15,
                  render_mode: str | None = None) -> None:
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise ValueError(f"render_mode must be one of {self.metadata['render_modes']} or None")
+            raise EnvironmentDataError(
+                f"render_mode must be one of {self.metadata['render_modes']} or None, got {render_mode!r}")
+        if not isinstance(max_steps, int) or isinstance(max_steps, bool) or max_steps < 1:
+            raise EnvironmentDataError(f"max_steps must be a positive integer, got {max_steps!r}")
         self.catalogue: Catalogue = load_catalogue(data_dir)
         self.max_steps = max_steps
         self.render_mode = render_mode
@@ -63,7 +67,7 @@ class WebShopEnv(gymnasium.Env):
         else:
             index = int(self.np_random.integers(len(self.catalogue.goals)))
         self.goal = self.catalogue.goal(index)
-        self.goal_index = index
+        self.goal_index = int(index)
         self.state = PageState()
         self.steps = 0
         self.score = None
