@@ -16,6 +16,7 @@ reads and writes the SQLite response cache in `agent.llm_cache`.
 
 from __future__ import annotations
 
+import argparse
 import math
 import os
 import random
@@ -426,3 +427,46 @@ def make_llm(
     if backend == "local":
         return LocalGemmaLLM(model=model, temperature=temperature, seed=seed, models_dir=models_dir, cache=cache)
     return LlamaCppLLM(model=model, temperature=temperature, seed=seed, models_dir=models_dir, cache=cache)
+
+
+def add_llm_arguments(parser: argparse.ArgumentParser) -> None:
+    """The LLM flags shared by the commands that run an agent; read them back with `llm_from_args`."""
+    group = parser.add_argument_group("LLM")
+    group.add_argument(
+        "--backend",
+        choices=[b for b in BACKENDS if b != "fake"],
+        default=None,
+        help="LLM backend (default: openai when OPENAI_API_KEY is set, else local)",
+    )
+    group.add_argument("--model", default=None, help=f"model name (openai default: {DEFAULT_OPENAI_MODEL}; local: gemma3-270m)")
+    group.add_argument("--base-url", default=None, help="OpenAI-compatible server URL ending in /v1 (default: OPENAI_BASE_URL)")
+    group.add_argument("--api-key", default=None, help="API key (default: OPENAI_API_KEY; local servers need none)")
+    group.add_argument(
+        "--api",
+        choices=["auto", "chat", "completion"],
+        default="auto",
+        help="openai endpoint: chat completions or plain completions (auto: guess from the model name)",
+    )
+    group.add_argument("--temperature", type=float, default=0.1, help="sampling temperature (default 0.1)")
+    group.add_argument("--timeout", type=float, default=60.0, help="seconds per LLM request (default 60)")
+    group.add_argument("--max-retries", type=int, default=4, help="retries on rate limits, 5xx and timeouts (default 4)")
+    group.add_argument("--seed", type=int, default=0, help="sampling seed of the local backends (default 0)")
+    group.add_argument("--llm-cache", type=Path, default=None, help="response cache file (default: under REMEMBERER_CACHE_DIR)")
+    group.add_argument("--no-cache", action="store_true", help="do not read or write the LLM response cache")
+
+
+def llm_from_args(args: argparse.Namespace) -> LLM:
+    """Build the LLM that the flags from `add_llm_arguments` describe."""
+    return make_llm(
+        args.backend,
+        model=args.model,
+        temperature=args.temperature,
+        base_url=args.base_url,
+        api_key=args.api_key,
+        timeout=args.timeout,
+        max_retries=args.max_retries,
+        cache_path=args.llm_cache,
+        use_cache=not args.no_cache,
+        api=args.api,
+        seed=args.seed,
+    )

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import argparse
+
 import pytest
 
 from agent.errors import AgentError
-from agent.llm import LLM, Completion, FakeLLMForTests, OpenAILLM, estimate_tokens, make_llm, truncate_at_stop
+from agent.llm import (
+    LLM,
+    Completion,
+    FakeLLMForTests,
+    OpenAILLM,
+    add_llm_arguments,
+    estimate_tokens,
+    llm_from_args,
+    make_llm,
+    truncate_at_stop,
+)
 from agent.llm_local import LlamaCppLLM, LocalGemmaLLM
 
 
@@ -125,3 +137,29 @@ def test_estimate_tokens_grows_with_text():
     assert estimate_tokens("click[b06ab] -> 1.0") >= 5
     assert estimate_tokens("word " * 100) >= 100
     assert estimate_tokens("x" * 400) == 100
+
+
+def _parse(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    add_llm_arguments(parser)
+    return parser.parse_args(list(argv))
+
+
+def test_command_line_flags_build_the_described_backend(tmp_path):
+    args = _parse(
+        "--backend", "openai", "--model", "test-completion", "--base-url", "http://127.0.0.1:9/v1",
+        "--api", "completion", "--temperature", "0", "--timeout", "7", "--max-retries", "1",
+        "--llm-cache", str(tmp_path / "x.sqlite"),
+    )
+    llm = llm_from_args(args)
+    assert isinstance(llm, OpenAILLM)
+    assert (llm.name, llm.api, llm.base_url, llm.temperature, llm.timeout, llm.max_retries) == (
+        "openai:test-completion", "completion", "http://127.0.0.1:9/v1", 0.0, 7.0, 1,
+    )
+    assert llm.cache is not None and llm.cache.path == tmp_path / "x.sqlite"
+    assert llm_from_args(_parse("--backend", "local", "--no-cache", "--seed", "3")).cache is None
+
+
+def test_the_fake_backend_is_not_offered_on_the_command_line():
+    with pytest.raises(SystemExit):
+        _parse("--backend", "fake")
