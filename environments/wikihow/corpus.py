@@ -161,12 +161,17 @@ def corpus_from_dicts(corpus: dict, tasks: dict) -> Corpus:
     return Corpus(articles, authors, task_list)
 
 
-@lru_cache(maxsize=4)
-def _load(data_dir: str) -> Corpus:
+def read_corpus(data_dir: str | Path) -> Corpus:
+    """Read a data folder afresh (no cache); `load_corpus` is the cached way in."""
     folder = Path(data_dir)
     if not folder.is_dir():
         raise EnvironmentDataError(f"WikiHow data folder not found: {folder}")
     return corpus_from_dicts(_read_json(folder / CORPUS_FILE), _read_json(folder / TASKS_FILE))
+
+
+@lru_cache(maxsize=4)
+def _load(data_dir: str) -> Corpus:
+    return read_corpus(data_dir)
 
 
 def load_corpus(data_dir: str | Path | None = None) -> Corpus:
