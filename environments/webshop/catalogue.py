@@ -264,14 +264,11 @@ def synthetic_goals(products: list[Product], attributes: dict[str, dict],
 
 def _read_json(path: Path) -> Any:
     try:
-        if path.suffix == ".gz":
-            with gzip.open(path, "rt", encoding="utf-8") as handle:
-                return json.load(handle)
-        with path.open(encoding="utf-8") as handle:
-            return json.load(handle)
+        data = path.read_bytes()
+        return json.loads(gzip.decompress(data) if path.suffix == ".gz" else data)
     except json.JSONDecodeError as exc:
         raise EnvironmentDataError(f"{path} is not valid JSON ({exc.msg}, line {exc.lineno})") from None
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
+    except (OSError, EOFError, UnicodeDecodeError, gzip.BadGzipFile) as exc:
         raise EnvironmentDataError(f"cannot read {path}: {exc}") from None
 
 

@@ -158,7 +158,8 @@ class Generator:
         pool = [a for a in target.attributes if a != must_have]
         n_attr = rng.randint(1, min(3, len(target.attributes)))
         attrs = ([must_have] if must_have else []) + rng.sample(pool, n_attr - (1 if must_have else 0))
-        n_opt = rng.randint(0, min(2, len(target.options), 4 - n_attr))
+        most = min(2, len(target.options), 4 - n_attr)
+        n_opt = rng.choices(range(most + 1), weights=(1, 3, 3)[: most + 1])[0]  # most goals name options
         keys = rng.sample(sorted(target.options), n_opt)
         options = {k: rng.choice(target.options[k]) for k in target.options if k in keys}
         return GoalSpec(target, attrs, options)

@@ -26,6 +26,11 @@ STOP_WORDS = frozenset(
 _SEPARATORS = str.maketrans({c: " " for c in string.punctuation.replace("_", "") + "‘’“”–—›•"})
 
 
+def words_of(text: str) -> list[str]:
+    """Lowercased words, split on punctuation and spaces, possessive 's dropped."""
+    return text.lower().replace("'s ", " ").replace("\u2019s ", " ").translate(_SEPARATORS).split()
+
+
 @dataclass
 class Analyzer:
     """Turns text into index terms. Stems are memoised: a catalogue has few distinct words."""
@@ -33,17 +38,14 @@ class Analyzer:
     stemmer: Stemmer.Stemmer = field(default_factory=lambda: Stemmer.Stemmer("porter"))
     stems: dict[str, str] = field(default_factory=dict)
 
+    def stem_all(self, words: list[str]) -> None:
+        new = [w for w in words if w not in self.stems]
+        self.stems.update(zip(new, self.stemmer.stemWords(new)))
+
     def __call__(self, text: str) -> list[str]:
-        text = text.lower().replace("'s ", " ").replace("’s ", " ").translate(_SEPARATORS)
-        stems, terms = self.stems, []
-        for word in text.split():
-            if word in STOP_WORDS:
-                continue
-            stem = stems.get(word)
-            if stem is None:
-                stem = stems[word] = self.stemmer.stemWord(word)
-            terms.append(stem)
-        return terms
+        words = [w for w in words_of(text) if w not in STOP_WORDS]
+        self.stem_all(words)
+        return [self.stems[w] for w in words]
 
 
 def option_text(options: dict[str, list[str]]) -> str:
@@ -63,9 +65,16 @@ class SearchIndex:
     def __init__(self, ids: list[str], documents: list[str]) -> None:
         self.ids = ids
         self.analyzer = Analyzer()
+        # Analyse the corpus in bulk: stem every distinct word once, then map words to term ids.
+        split = [words_of(doc) for doc in documents]
+        distinct: set[str] = set()
+        for words in split:
+            distinct.update(words)
+        distinct_words = sorted(distinct - STOP_WORDS)
+        self.analyzer.stem_all(distinct_words)
         self.vocab: dict[str, int] = {}
-        token_ids = [[self.vocab.setdefault(t, len(self.vocab)) for t in self.analyzer(doc)]
-                     for doc in documents]
+        word_ids = {w: self.vocab.setdefault(self.analyzer.stems[w], len(self.vocab)) for w in distinct_words}
+        token_ids = [[word_ids[w] for w in words if w in word_ids] for words in split]
         self.bm25 = bm25s.BM25(k1=0.9, b=0.4, method="lucene")
         if self.vocab:
             self.bm25.index((token_ids, dict(self.vocab)), create_empty_token=False,
