@@ -121,8 +121,68 @@ def bench_webshop(episodes: int) -> list[Row]:
     ]
 
 
+# ---------------------------------------------------------------- WikiHow
+
+def bench_wikihow(episodes: int) -> list[Row]:
+    from environments.wikihow import WikiHowEnv
+    from environments.wikihow.corpus import DATA_DIR, read_corpus
+    from environments.wikihow.oracle import OraclePolicy, RandomPolicy
+
+    loads = []
+    for _ in range(3):  # uncached: read + parse + BM25 index over titles
+        started = time.perf_counter()
+        corpus = read_corpus(DATA_DIR)
+        corpus.index  # builds the BM25 index
+        loads.append(time.perf_counter() - started)
+    constructs = []
+    for _ in range(200):
+        started = time.perf_counter()
+        env = WikiHowEnv()
+        constructs.append(time.perf_counter() - started)
+    tasks = range(min(episodes, len(corpus.tasks)))
+
+    searches = []
+    for task in tasks:
+        started = time.perf_counter()
+        corpus.search(corpus.tasks[task].phrase)
+        searches.append(time.perf_counter() - started)
+
+    resets, steps, results = [], [], {"random": [], "oracle": []}
+    for name, policy in (("random", RandomPolicy(seed=0)), ("oracle", OraclePolicy())):
+        for task in tasks:
+            started = time.perf_counter()
+            observation, info = env.reset(options={"task": task})
+            resets.append(time.perf_counter() - started)
+            total, terminated, truncated = 0.0, False, False
+            while not (terminated or truncated):
+                action = policy.act(observation, info)
+                started = time.perf_counter()
+                observation, reward, terminated, truncated, info = env.step(action)
+                steps.append(time.perf_counter() - started)
+                total += reward
+            results[name].append((total, terminated))
+
+    def mean(name: str, k: int) -> float:
+        return statistics.fmean(r[k] for r in results[name])
+
+    return [
+        Row("articles", len(corpus.articles)),
+        Row("tasks", len(corpus.tasks)),
+        Row("corpus load + index (median of 3)", statistics.median(loads), "s", 1.0),
+        *latency_rows("env construction", constructs),
+        *latency_rows("search", searches, 5.0),
+        *latency_rows("reset", resets),
+        *latency_rows("step", steps, 2.0),
+        Row(f"random policy mean reward ({len(tasks)} tasks)", mean("random", 0)),
+        Row("random policy success rate", mean("random", 1)),
+        Row(f"oracle mean reward ({len(tasks)} tasks)", mean("oracle", 0)),
+        Row("oracle success rate", mean("oracle", 1)),
+    ]
+
+
 SECTIONS: dict[str, Callable[[int], list[Row]]] = {
     "webshop": bench_webshop,
+    "wikihow": bench_wikihow,
 }
 
 
