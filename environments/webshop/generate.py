@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import re
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,20 @@ class GoalSpec:
     price_off: Draft | None = None  # the distractor to price above this goal's cap
 
 
+def compatible(attr: str, chosen: list[str]) -> bool:
+    return not any({attr, other} == set(pair) for pair in vocab.EXCLUSIVE for other in chosen)
+
+
+def is_plural(ask: str) -> bool:
+    """"some bar stools" and "a few chocolate bars" are plural; "a pair of shoes" and
+    "some coffee" are not."""
+    core = ask.split(" for ")[0]
+    if core.startswith("a few "):
+        return True
+    last = core.split()[-1]
+    return not core.startswith(("a ", "an ")) and last.endswith("s") and not last.endswith("ss")
+
+
 def title_case(text: str) -> str:
     return " ".join(UPPER_WORDS.get(w, w[:1].upper() + w[1:]) for w in text.split())
 
@@ -94,7 +109,10 @@ class Generator:
 
     def new_draft(self, category: vocab.Category, kind: vocab.Kind, **changes: Any) -> Draft:
         rng = self.rng
-        attrs = rng.sample(kind.attributes, rng.randint(3, min(5, len(kind.attributes))))
+        attrs: list[str] = []
+        for attr in rng.sample(kind.attributes, len(kind.attributes)):
+            if len(attrs) < rng.randint(3, min(5, len(kind.attributes))) and compatible(attr, attrs):
+                attrs.append(attr)
         low = make_price(rng, *kind.price)
         high = None
         if rng.random() < 0.3:
@@ -183,10 +201,10 @@ class Generator:
         target = self.new_draft(category, kind)
         first = self.goal_spec(target)
         dropped = rng.choice(first.attributes)
-        unused = [a for a in kind.attributes if a not in target.attributes]
+        kept = [a for a in target.attributes if a != dropped]
+        unused = [a for a in kind.attributes if a not in target.attributes and compatible(a, kept)]
         swapped_in = rng.choice(unused) if unused else None
-        attr_off = self.variant(target, attributes=[a for a in target.attributes if a != dropped]
-                                + ([swapped_in] if swapped_in else []))
+        attr_off = self.variant(target, attributes=kept + ([swapped_in] if swapped_in else []))
         key = rng.choice(sorted(first.options)) if first.options else None
         reduced = self.without_value(target, key, first.options[key]) if key else None
         if reduced is not None:
@@ -205,11 +223,14 @@ class Generator:
     # ---------------------------------------------------------------- instructions
     def instruction(self, spec: GoalSpec, price_text: str) -> str:
         rng, category = self.rng, spec.target.category
+        ask = rng.choice(spec.target.kind.asks)
         clauses = [category.attributes[a].ask for a in spec.attributes]
+        if is_plural(ask):
+            clauses = [re.sub(r"^that(?: is|'s) ", "that are ", c) for c in clauses]
         for key, value in spec.options.items():
             clauses.append(rng.choice(category.options[key].asks).format(v=value.lower()))
         rng.shuffle(clauses)
-        text = f"{rng.choice(vocab.OPENERS)} {rng.choice(spec.target.kind.asks)}"
+        text = f"{rng.choice(vocab.OPENERS)} {ask}"
         if clauses:
             text += " " + join_clauses(clauses)
         return text + price_text
@@ -263,7 +284,7 @@ class Generator:
         return items, [g.to_json() for g in kept]
 
 
-CLAUSE_PREFIXES = ("that is ", "that's ", "that comes ", "with ", "made of ", "made with ",
+CLAUSE_PREFIXES = ("that is ", "that's ", "that are ", "that comes ", "with ", "made of ", "made with ",
                    "upholstered in ", "for ", "in ")
 
 

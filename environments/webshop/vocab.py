@@ -115,7 +115,7 @@ reef safe | that is reef safe | Uses zinc oxide rather than oxybenzone or octino
 broad spectrum | with broad spectrum protection | Shields against both UVA and UVB rays.
 non greasy | that is non greasy | Sinks in fast and leaves no shiny film behind.
 heat resistant | that is heat resistant | Can be curled or straightened with styling tools at moderate heat.
-natural looking | that looks natural looking | Blends in with your own hair for a seamless result.
+natural looking | with a natural looking finish | Blends in with your own hair for a seamless result.
 tangle free | that is tangle free | Combs through easily wash after wash.
 soft bristles | with soft bristles | Dense, silky fibers pick up product evenly.
 easy to clean | that is easy to clean | Rinses clean with warm water and a drop of soap.
@@ -745,6 +745,14 @@ SIMPLE SETUP: Ready to go in a few minutes."""),
 )
 
 CATEGORIES = (BEAUTY, FASHION, FOOD, FURNITURE, ELECTRONICS)
+
+# Attributes that contradict each other and never appear on the same product.
+EXCLUSIVE = (
+    frozenset({"solid wood", "engineered wood"}), frozenset({"velvet fabric", "faux leather"}),
+    frozenset({"slim fit", "relaxed fit"}), frozenset({"slim fit", "wide leg"}),
+    frozenset({"long sleeve", "short sleeve"}), frozenset({"hand wash", "machine wash"}),
+    frozenset({"dry skin", "oily skin"}),
+)
 
 OPENERS = (
     "i'm looking for", "i need", "i want", "i would like", "i am looking for", "find me",
