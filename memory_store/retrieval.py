@@ -87,11 +87,21 @@ def retrieve(store: ExperienceStore, state: State, *, m: int = 2, lam: float = 0
 
 def _fetch(store: ExperienceStore, state_ids: list[str], scored: dict,
            index) -> list[RetrievedState]:
-    """Read the winners' rows from Chroma and assemble them, in rank order."""
-    row_ids = [row for state_id in state_ids for row in index.row_ids(state_id)]
-    if not row_ids:
+    """Assemble the winners in rank order, from the index's copy when this store is the only
+    writer, else from fresh Chroma rows."""
+    if not state_ids:
         return []
-    rows = store.collection.get(ids=row_ids, include=["documents", "metadatas"])
+    if store.client.exclusive:
+        rows = {"ids": [], "documents": [], "metadatas": []}
+        for state_id in state_ids:
+            entry = index.states[state_id]
+            for row_id, meta in entry.rows.items():
+                rows["ids"].append(row_id)
+                rows["documents"].append(entry.document)
+                rows["metadatas"].append(meta)
+    else:
+        row_ids = [row for state_id in state_ids for row in index.row_ids(state_id)]
+        rows = store.collection.get(ids=row_ids, include=["documents", "metadatas"])
     found: dict[str, RetrievedState] = {}
     for row_id, document, meta in zip(rows["ids"], rows["documents"], rows["metadatas"]):
         state_id = meta["state_id"]

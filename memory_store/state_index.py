@@ -1,9 +1,11 @@
 """An in-process index of the memory's states, so that ranking needs no Chroma round trip.
 
-It holds, per stored state, only what ranking needs: its group (task id and pattern), its
-observation signature for f_o, and its visit count. Chroma stays the source of truth: the index is
-built from the collection, kept current by the store's own writes, rebuilt when the row count
-shows another writer changed the collection, and the winners' rows are always read fresh.
+It holds, per stored state, what ranking needs (its group — task id and pattern —, its
+observation signature for f_o, its visit count) and a copy of its rows. Chroma stays the source of
+truth: the index is built from the collection and kept current by the store's own writes. When
+the store is the only writer (an embedded folder under its lock, or in-memory) the copy is
+served directly; otherwise the index is rebuilt when the row count changes and the winners' rows
+are read fresh from Chroma.
 """
 
 from __future__ import annotations
@@ -22,11 +24,9 @@ class IndexedState:
     task_id: str
     pattern: str
     obs_key: Hashable
-    row_visits: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def visits(self) -> int:
-        return sum(self.row_visits.values())
+    document: str
+    rows: dict[str, dict] = field(default_factory=dict)  # row id -> metadata
+    visits: int = 0  # sum over the rows, kept current
 
 
 class StateIndex:
@@ -47,25 +47,31 @@ class StateIndex:
             stored = row_to_experience(document, meta)
             matchers = matchers_for(stored.state.env)
             entry = IndexedState(state_id, stored.state.env, meta["task_id"], meta["pattern"],
-                                 matchers.observation_key(stored.state))
+                                 matchers.observation_key(stored.state), document)
             self.states[state_id] = entry
             self._groups[(entry.env, "task_id", entry.task_id)].add(state_id)
             self._groups[(entry.env, "pattern", entry.pattern)].add(state_id)
-        entry.row_visits[row_id] = int(meta.get("visits", 0))
+        old = entry.rows.get(row_id, {})
+        entry.rows[row_id] = dict(meta)
+        entry.visits += int(meta.get("visits", 0)) - int(old.get("visits", 0))
         self._row_state[row_id] = state_id
 
-    def set_visits(self, row_id: str, visits: int) -> None:
+    def merge(self, row_id: str, meta: dict) -> None:
+        """Apply a metadata update (Chroma merges keys; so does the copy)."""
         state_id = self._row_state.get(row_id)
         if state_id is not None:
-            self.states[state_id].row_visits[row_id] = int(visits)
+            entry = self.states[state_id]
+            old = entry.rows[row_id]
+            entry.visits += int(meta.get("visits", old.get("visits", 0))) - int(old.get("visits", 0))
+            old.update(meta)
 
     def remove_row(self, row_id: str) -> None:
         state_id = self._row_state.pop(row_id, None)
         if state_id is None:
             return
         entry = self.states[state_id]
-        entry.row_visits.pop(row_id, None)
-        if not entry.row_visits:
+        entry.visits -= int(entry.rows.pop(row_id).get("visits", 0))
+        if not entry.rows:
             del self.states[state_id]
             self._groups[(entry.env, "task_id", entry.task_id)].discard(state_id)
             self._groups[(entry.env, "pattern", entry.pattern)].discard(state_id)
@@ -75,4 +81,4 @@ class StateIndex:
         return self._groups.get((env, key, value), set())
 
     def row_ids(self, state_id: str) -> list[str]:
-        return list(self.states[state_id].row_visits)
+        return list(self.states[state_id].rows)

@@ -246,8 +246,7 @@ class ExperienceStore:
                                    metadatas=list(metadatas[start:start + step]))
         if self._state_index is not None:
             for row_id, meta in zip(ids, metadatas):
-                if "visits" in meta:
-                    self._state_index.set_visits(row_id, meta["visits"])
+                self._state_index.merge(row_id, meta)
 
     def delete(self, ids: Sequence[str] | None = None, *, where: dict | None = None) -> int:
         """Delete rows by id or metadata filter; returns how many were removed."""
