@@ -21,7 +21,7 @@ from memory_store.embedding import Embedder
 from memory_store.errors import MemoryStoreError
 from memory_store.pools import (
     CONFLICT_MODES, FORMATS, collection_summary, copy_collection, export_pool, format_of,
-    import_pool, merge_collections,
+    merge_collections, read_pool, write_experiences,
 )
 from memory_store.records import Experience, State, experience_to_json
 from memory_store.similarity import MATCHERS, matchers_for
@@ -250,6 +250,10 @@ def _query_state(args: argparse.Namespace) -> State:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    if args.m < 1:
+        raise MemoryStoreError(f"-m must be at least 1, got {args.m}")
+    if not 0.0 <= args.lam <= 1.0:
+        raise MemoryStoreError(f"--lam must be between 0 and 1, got {args.lam}")
     state = _query_state(args)
     needs_model = matchers_for(state.env).task_similarity == "embedding"
     client, store = _read_store(args, needs_model=needs_model)
@@ -288,12 +292,12 @@ def cmd_query(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     fmt = format_of(path, args.format)
+    experiences = read_pool(path, fmt=fmt, env=args.env, provenance=args.provenance)
     with _connect(args, read_only=False) as client:
         store = _open(client, args.collection, args, needs_model=True, must_exist=False)
-        total, new, existing = import_pool(store, path, fmt=fmt, env=args.env,
-                                           on_conflict=args.on_conflict,
-                                           provenance=args.provenance)
+        new, existing = write_experiences(store, experiences, on_conflict=args.on_conflict)
         count = store.count()
+    total = len(experiences)
     done = {"skip": "kept as stored", "merge": "merged", "replace": "replaced"}[args.on_conflict]
     _print(f"read {total} experience(s) from {path} ({fmt}): {new} new, {existing} already "
            f"stored ({done}); {args.collection!r} at {client.location} now holds {count}")
