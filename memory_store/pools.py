@@ -345,8 +345,9 @@ def _check_json(data: object) -> str | None:
     return None
 
 
-def read_jsonl(path: Path, *, provenance: str = "") -> list[Experience]:
-    """Experiences of a JSONL file (checked whole, then built); `provenance` fills empty ones."""
+def read_jsonl(path: Path, *, provenance: str | None = None) -> list[Experience]:
+    """Experiences of a JSONL file (checked whole, then built); a `provenance` given replaces
+    the one in the file."""
     out = []
     for number, line in enumerate(_read_text(path).splitlines(), start=1):
         if not line.strip():
@@ -359,7 +360,8 @@ def read_jsonl(path: Path, *, provenance: str = "") -> list[Experience]:
         if problem:
             raise MemoryStoreError(f"{path}: line {number}: {problem}")
         exp = experience_from_json(data)
-        exp.provenance = exp.provenance or provenance
+        if provenance is not None:
+            exp.provenance = provenance
         out.append(exp)
     return merge_duplicates(out)
 
@@ -392,12 +394,13 @@ def format_of(path: Path, given: str | None = None) -> str:
 
 def read_pool(path: Path, *, fmt: str | None = None, env: str | None = None,
               provenance: str | None = None) -> list[Experience]:
-    """Every experience in a pool file, checked and de-duplicated; nothing is written."""
+    """Every experience in a pool file, checked and de-duplicated; nothing is written.
+    `provenance` labels every row; by default YAML rows get the file name and JSONL rows keep
+    the provenance written in the file."""
     path = Path(path)
-    label = provenance if provenance is not None else path.name
     if format_of(path, fmt) == "yaml":
-        return read_yaml_pool(path, env=env, provenance=label)
-    experiences = read_jsonl(path, provenance=label)
+        return read_yaml_pool(path, env=env, provenance=path.name if provenance is None else provenance)
+    experiences = read_jsonl(path, provenance=provenance)
     if env is not None:
         experiences = [e for e in experiences if e.state.env == env]
     return experiences

@@ -130,21 +130,26 @@ def updated_memory(store: ExperienceStore) -> None:
     updater.apply("ep-1", [Transition(shop, "search[café mug]", 0.0, "ünïcode reason"),
                            Transition(results, "click[b01aaaaaaa]", 0.5)], ended=True)
     updater.apply("ep-2", [Transition(screen, "INPUT(0, knit)", 1.0, "type it")], ended=True)
+    store.add([Experience(screen, "GOBACK", q=-0.25, visits=2, created_at=1.5, updated_at=2.5)])
 
 
 def test_jsonl_round_trip_is_byte_identical(client_store, tmp_path):
     first = client_store()
     updated_memory(first)
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
-    assert export_pool(first.iter_experiences(), one) == 3
+    assert export_pool(first.iter_experiences(), one) == 4
     second = client_store("pool-b")
-    assert import_pool(second, one) == (3, 3, 0)
+    assert import_pool(second, one) == (4, 4, 0)
     export_pool(second.iter_experiences(), two)
     assert one.read_bytes() == two.read_bytes()
     assert "café" in one.read_text(encoding="utf-8")  # written as UTF-8, not \u escapes
     kept = by_action(second.iter_experiences())["search[café mug]"]
     original = by_action(first.iter_experiences())["search[café mug]"]
     assert (kept.created_at, kept.updated_at) == (original.created_at, original.updated_at)
+    assert by_action(second.iter_experiences())["GOBACK"].provenance == ""  # kept, not filled
+    relabelled = client_store("pool-c")
+    import_pool(relabelled, one, provenance="laptop")
+    assert {e.provenance for e in relabelled.iter_experiences()} == {"laptop"}
     with pytest.raises(MemoryStoreError, match="exists; pass --force"):
         export_pool(first.iter_experiences(), one)
     with pytest.raises(MemoryStoreError, match="one environment"):
@@ -262,7 +267,7 @@ def test_merge_collections_weights_by_visits_and_unions_ledgers(client_store):
 def test_copy_collection_is_exact(client_store):
     source, target = client_store(), client_store("pool-b")
     updated_memory(source)
-    assert copy_collection(source, target) == 3
+    assert copy_collection(source, target) == 4
     include = ["embeddings", "documents", "metadatas"]
     for src, dst in ((source.collection, target.collection), (source.tasks, target.tasks)):
         one, two = src.get(include=include), dst.get(include=include)
