@@ -283,7 +283,8 @@ class OpenAILLM(BaseLLM):
         return min(delay * self._jitter.uniform(0.8, 1.0), self.max_retry_delay)
 
     def _gave_up_message(self, error: Exception) -> str:
-        tries = f"after {self.max_retries} retries"
+        n = self.max_retries
+        tries = "without retrying" if n == 0 else f"after {n} retr{'y' if n == 1 else 'ies'}"
         if isinstance(error, self._openai.APIStatusError):
             what = "rate limit" if error.status_code == 429 else "server error"
             return (

@@ -137,8 +137,15 @@ def test_a_slow_answer_times_out_and_is_retried(server):
 def test_timeouts_that_persist_raise_agent_error(server):
     server.delay_next(3.0, times=2)
     llm = _llm(server, timeout=0.3, max_retries=1)
-    with pytest.raises(AgentError, match=r"cannot reach the LLM server at .*no answer within 0.3 s \(after 1 retries\)"):
+    with pytest.raises(AgentError, match=r"cannot reach the LLM server at .*no answer within 0.3 s \(after 1 retry\)"):
         llm.complete("p")
+
+
+def test_no_retries_when_max_retries_is_zero(server):
+    server.fail_next(500)
+    with pytest.raises(AgentError, match=r"HTTP 500 \(server error: scripted failure 500\) without retrying"):
+        _llm(server, max_retries=0).complete("p")
+    assert len(server.completion_requests()) == 1
 
 
 def _closed_port() -> int:
