@@ -47,7 +47,9 @@ import yaml
 
 from memory_store.client import MemoryClient
 from memory_store.errors import MemoryStoreError
-from memory_store.records import Experience, State, experience_from_json, experience_to_json, normalize_action
+from memory_store.records import (
+    Experience, State, experience_from_json, experience_to_json, normalize_action,
+)
 from memory_store.similarity import MATCHERS
 from memory_store.store import ExperienceStore
 
@@ -143,7 +145,8 @@ def _is_number(value: object) -> bool:
 
 
 def _string_tuple(value: object, size: int) -> bool:
-    return isinstance(value, tuple) and len(value) == size and all(isinstance(v, str) for v in value)
+    return (isinstance(value, tuple) and len(value) == size
+            and all(isinstance(v, str) for v in value))
 
 
 def history_text(action: str, reason: str) -> str:
@@ -399,7 +402,8 @@ def read_pool(path: Path, *, fmt: str | None = None, env: str | None = None,
     the provenance written in the file."""
     path = Path(path)
     if format_of(path, fmt) == "yaml":
-        return read_yaml_pool(path, env=env, provenance=path.name if provenance is None else provenance)
+        label = path.name if provenance is None else provenance
+        return read_yaml_pool(path, env=env, provenance=label)
     experiences = read_jsonl(path, provenance=provenance)
     if env is not None:
         experiences = [e for e in experiences if e.state.env == env]
@@ -497,7 +501,8 @@ def copy_collection(source: ExperienceStore, target: ExperienceStore,
     return copied
 
 
-def merge_collections(target: ExperienceStore, sources: Sequence[ExperienceStore]) -> tuple[int, int]:
+def merge_collections(target: ExperienceStore,
+                      sources: Sequence[ExperienceStore]) -> tuple[int, int]:
     """Merge the sources' experiences into `target` (duplicates, also with the target's own
     rows, combined by visit-weighted means) and union their episode ledgers.
     Returns (experiences read from the sources, rows new to the target)."""

@@ -18,13 +18,19 @@ from memory_store.records import State
 # --- WebShop: the page pattern, read off the available actions -------------------------------
 
 _PRODUCT_ID = re.compile(r"^b0\d")
+_RESULTS_NAVIGATION = ("back to search", "< prev", "next >")
 _WEBSHOP_SIMILARITY = {
     frozenset({"item", "subpage"}): 0.3,
 }
 
 
 def webshop_page_pattern(available_actions: Sequence[str]) -> str:
-    """One of search, results, item, subpage, unknown."""
+    """One of search, results, item, subpage, unknown.
+
+    Results pages are recognised by their product ids after the navigation buttons. (The
+    original required the ids from the third action on, which misses results pages 2+, whose
+    actions start `back to search, < prev, next >`, and pages with fewer than 3 results.)
+    """
     actions = [a.strip().lower() for a in available_actions]
     if actions == ["search"]:
         return "search"
@@ -32,7 +38,8 @@ def webshop_page_pattern(available_actions: Sequence[str]) -> str:
         return "item"
     if actions == ["back to search", "< prev"]:
         return "subpage"
-    if len(actions) >= 3 and all(_PRODUCT_ID.match(a) for a in actions[2:]):
+    products = [a for a in actions if a not in _RESULTS_NAVIGATION]
+    if products and actions[0] == "back to search" and all(_PRODUCT_ID.match(a) for a in products):
         return "results"
     return "unknown"
 

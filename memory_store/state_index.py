@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
+from memory_store.records import State
 from memory_store.similarity import matchers_for
 
 
@@ -39,15 +40,16 @@ class StateIndex:
         return len(self._row_state)
 
     def add_row(self, row_id: str, meta: dict, document: str) -> None:
-        from memory_store.store import row_to_experience
-
         state_id = meta["state_id"]
         entry = self.states.get(state_id)
         if entry is None:
-            stored = row_to_experience(document, meta)
-            matchers = matchers_for(stored.state.env)
-            entry = IndexedState(state_id, stored.state.env, meta["task_id"], meta["pattern"],
-                                 matchers.observation_key(stored.state), document)
+            actions = meta.get("available_actions", "")
+            state = State(meta["env"], meta["task"], document or "",  # just what matchers read
+                          tuple(actions.split("\n")) if actions else (),
+                          meta.get("instruction", ""))
+            obs_key = matchers_for(state.env).observation_key(state)
+            entry = IndexedState(state_id, state.env, meta["task_id"], meta["pattern"], obs_key,
+                                 document)
             self.states[state_id] = entry
             self._groups[(entry.env, "task_id", entry.task_id)].add(state_id)
             self._groups[(entry.env, "pattern", entry.pattern)].add(state_id)

@@ -112,7 +112,8 @@ class Updater:
         lam: float = 0.5,
     ):
         if n_step is not None and n_step < 1:
-            raise MemoryStoreError(f"n_step must be at least 1 (or unset for Monte Carlo), got {n_step}")
+            raise MemoryStoreError(
+                f"n_step must be at least 1 (or unset for Monte Carlo), got {n_step}")
         if not 0.0 <= gamma <= 1.0:
             raise MemoryStoreError(f"gamma must be between 0 and 1, got {gamma}")
         if mode not in ("mean", "const"):
@@ -134,7 +135,8 @@ class Updater:
         self.max_states = max_states
         self.lam = float(lam)
 
-    def apply(self, episode_id: str, transitions: Sequence[Transition], ended: bool) -> UpdateReport:
+    def apply(self, episode_id: str, transitions: Sequence[Transition],
+              ended: bool) -> UpdateReport:
         """Apply a whole episode: one read, one add of new rows, one batched update."""
         session = EpisodeSession(self, episode_id, online=False)
         for transition in transitions:

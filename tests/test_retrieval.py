@@ -22,7 +22,9 @@ SUBPAGE = ("back to search", "< prev")
 
 @pytest.mark.parametrize("actions, pattern", [
     (SEARCH, "search"), (RESULTS, "results"), (ITEM, "item"), (SUBPAGE, "subpage"),
-    (("back to search", "next >"), "unknown"),  # results need a product id from the 3rd action
+    (("back to search", "next >"), "unknown"),  # a results page needs a product id
+    (("back to search", "< prev", "next >", "b02abcdefg"), "results"),  # page 2+
+    (("back to search", "next >", "b02abcdefg"), "results"),  # fewer than 3 results
     (("back to search", "next >", "description"), "unknown"),
     (("search", "click[x]"), "unknown"),
 ])
