@@ -43,7 +43,7 @@ class ActionSyntax:
         object.__setattr__(self, "_full", re.compile(rf"\s*(?:{self.pattern})\s*", self.flags))
         object.__setattr__(self, "_line", re.compile(
             rf"\s*{_BULLET}(?:{self.pattern})"
-            rf"(?:\s*->\s*(?P<value>{_NUMBER})?\s*(?P<reason>.*?))?\s*",
+            rf"\s*->\s*(?P<value>{_NUMBER})?\s*(?P<reason>.*?)\s*",
             self.flags | re.DOTALL,
         ))
 
@@ -144,9 +144,10 @@ def parse_advice(text: str, syntax: ActionSyntax) -> ParsedAction:
     """Read the `Encouraged` lines the model wrote and pick the highest stated value.
 
     Reading stops at a line starting with `Discouraged` (in case the stop sequence did not cut
-    the output there). Lines that are not `<action> -> <value> <reason>` are ignored; a line
-    holding only a valid action counts too, below every line that states a value. Ties go to
-    the earlier line.
+    the output there). Lines that are not `<action> -> <value> <reason>` are ignored (a bare
+    action, e.g. one copied from the list of available actions, is not an answer); a line whose
+    value is missing or not a number (`<action> -> <reason>`) counts below every line that
+    states one. Ties go to the earlier line.
     """
     if not isinstance(text, str) or not text.strip():
         return ParsedAction(error="empty output")

@@ -55,10 +55,18 @@ def test_empty_argument_is_not_an_action():
 
 
 def test_a_line_without_value_counts_below_stated_values():
-    parsed = parse_advice("click[features]\nclick[buy now] -> 0.1 cheap", WEBSHOP_SYNTAX)
+    parsed = parse_advice("click[features] -> worth a look\nclick[buy now] -> 0.1 cheap", WEBSHOP_SYNTAX)
     assert parsed.action == "click[buy now]"
-    alone = parse_advice("click[features]", WEBSHOP_SYNTAX)
+    alone = parse_advice("click[features] -> worth a look", WEBSHOP_SYNTAX)
     assert alone.ok and alone.action == "click[features]" and alone.value is None
+    assert alone.reason == "worth a look"
+
+
+def test_a_bare_action_is_not_an_answer():
+    """Small models like to copy the list of available actions; that is not a choice."""
+    assert not parse_advice("- click[back to search]\n- click[next >]", WEBSHOP_SYNTAX).ok
+    assert not parse_advice("search[long lasting]: the request wants it", WEBSHOP_SYNTAX).ok
+    assert not parse_advice("GOBACK", WIKIHOW_SYNTAX).ok
 
 
 @pytest.mark.parametrize("text, action", [
@@ -69,6 +77,7 @@ def test_a_line_without_value_counts_below_stated_values():
     ("SCROLL(down) -> 0.3 more", "SCROLL(DOWN)"),
     ("Scroll( LEFT ) -> 0.3 more", "SCROLL(LEFT)"),
     ("GOBACK -> 0.2 wrong page", "GOBACK"),
+    ("SCROLL(UP)\nGOBACK -> 0.1", "GOBACK"),
     ("goback() -> 0.2 wrong page", "GOBACK"),
 ])
 def test_wikihow_actions(text, action):
