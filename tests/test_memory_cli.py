@@ -134,6 +134,8 @@ def test_user_errors_are_one_line_and_leave_the_memory_alone(work, capsys):
         (("import", POOLS / "bad_line.jsonl"), "bad_line.jsonl: line 2: missing action"),
         (("import", work / "pool.txt"), "pass --format"),
         (("stats", "--collection", "nope"), "no collection named 'nope'"),
+        (("show", "--embedding-model", "another-model"),
+         "was built with embedding model all-MiniLM-L6-v2 (dim 384)"),
         (("show", "--limit", "0"), "--limit must be at least 1"),
         (("query", "--task", "x", "--observation", "a", "--observation-file", "b"), "not both"),
         (("query", "--task", "x", "-m", "0"), "-m must be at least 1"),

@@ -61,8 +61,10 @@ def _open(client: MemoryClient, name: str, args: argparse.Namespace, *, needs_mo
             collection_summary(client, name)  # a clear error when it is missing
     else:
         info = collection_summary(client, name)
-        chosen = Embedder(args.embedding_model).name if args.embedding_model else info["embedding_model"]
-        embedder = RecordedModel(chosen, info["embedding_dim"])
+        model = info["embedding_model"]
+        if args.embedding_model:  # given: it must match (checked when the store opens)
+            model = Embedder(args.embedding_model).name
+        embedder = RecordedModel(model, info["embedding_dim"])
     return ExperienceStore(client, name, embedder)
 
 
@@ -88,7 +90,8 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[object]], right: Sequ
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     lines = []
     for row in cells:
-        parts = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        parts = [c.rjust(w) if i in right else c.ljust(w)
+                 for i, (c, w) in enumerate(zip(row, widths))]
         lines.append("  ".join(parts).rstrip())
     return "\n".join(lines)
 
@@ -148,7 +151,8 @@ def memory_stats(store: ExperienceStore, bins: int = 10) -> dict:
         "environments": dict(sorted(Counter(e.state.env for e in experiences).items())),
         "q": {"min": min(qs, default=0.0), "mean": sum(qs) / len(qs) if qs else 0.0,
               "max": max(qs, default=0.0), "histogram": histogram(qs, bins)},
-        "patterns": dict(sorted(Counter(f"{e.state.env}/{e.pattern}" for e in experiences).items())),
+        "patterns": dict(sorted(Counter(f"{e.state.env}/{e.pattern}"
+                                        for e in experiences).items())),
         "provenance": dict(Counter(e.provenance or "(none)" for e in experiences).most_common()),
     }
 
@@ -244,7 +248,8 @@ def _query_state(args: argparse.Namespace) -> State:
         try:
             observation = Path(args.observation_file).read_text(encoding="utf-8")
         except OSError as exc:
-            raise MemoryStoreError(f"{args.observation_file}: cannot read ({exc.strerror})") from None
+            raise MemoryStoreError(
+                f"{args.observation_file}: cannot read ({exc.strerror})") from None
     return State(env=args.env, task=args.task, observation=observation,
                  available_actions=tuple(args.action or ()), instruction=args.instruction or "")
 
@@ -372,7 +377,8 @@ def cmd_drop(args: argparse.Namespace) -> int:
 def _where_options() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("filters")
-    group.add_argument("--task-contains", metavar="TEXT", help="keep tasks containing TEXT (any case)")
+    group.add_argument("--task-contains", metavar="TEXT",
+                       help="keep tasks containing TEXT (any case)")
     group.add_argument("--min-q", type=float, metavar="Q", help="keep Q >= this")
     group.add_argument("--max-q", type=float, metavar="Q", help="keep Q <= this")
     group.add_argument("--pattern", help="keep one page / instruction pattern (e.g. item, article)")
@@ -425,14 +431,16 @@ def register(subparsers) -> None:
                                      "and show f_g, f_o and s for each")
     parser.add_argument("--env", choices=sorted(MATCHERS), default="webshop",
                         help="environment (default webshop)")
-    parser.add_argument("--task", required=True, help="the task text (WebShop request, WikiHow command)")
+    parser.add_argument("--task", required=True,
+                        help="the task text (WebShop request, WikiHow command)")
     parser.add_argument("--observation", help="the observation text")
     parser.add_argument("--observation-file", metavar="FILE", help="read the observation from FILE")
     parser.add_argument("--action", action="append", metavar="ACTION",
                         help="an available action (WebShop; repeat for each, in page order)")
     parser.add_argument("--instruction", help="the current step instruction (WikiHow)")
     parser.add_argument("-m", type=int, default=2, help="how many states (default 2)")
-    parser.add_argument("--lam", type=float, default=0.5, help="λ in s = λ·f_g + (1-λ)·f_o (default 0.5)")
+    parser.add_argument("--lam", type=float, default=0.5,
+                        help="λ in s = λ·f_g + (1-λ)·f_o (default 0.5)")
     parser.add_argument("--json", action="store_true", help="print JSON")
 
     parser = add("import", cmd_import, "add the experiences of a pool file (original YAML or "
