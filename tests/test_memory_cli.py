@@ -116,6 +116,9 @@ def test_merge_copy_and_drop(work, capsys):
     assert stats["q"]["mean"] == pytest.approx(0.65)  # equal Q on both sides: unchanged
     code, out, _ = cli(capsys, "list", "--path", path)
     assert [row.split()[0] for row in out.splitlines()[2:]] == ["both", "rememberer"]
+    code, out, _ = cli(capsys, "list", "--json", "--path", path)
+    assert [(c["name"], c["experiences"]) for c in json.loads(out)["collections"]] == [
+        ("both", 6), ("rememberer", 6)]
     code, _, err = cli(capsys, "merge", "both", "--into", "both", "--path", path)
     assert code == 2 and "is also a source" in err
     code, _, err = cli(capsys, "drop", "both", "--path", path)
