@@ -98,7 +98,7 @@ def test_exemplar_files_match_a_fresh_build_from_the_simulators():
 def test_react_exemplars_reason_then_take_the_good_action():
     (_, item_page) = load_react_exemplars("webshop", "E0")
     assert item_page.action == "click[buy now]"
-    assert item_page.thoughts[0].startswith("click[nude beige] would not help:")
+    assert item_page.thoughts[0].startswith("click[habanero] would not help:")
     assert "within budget" in item_page.thoughts[-1]
 
 

@@ -54,61 +54,60 @@ BUY = "click[buy now]"
 SPECS: tuple[Spec, ...] = (
     # ---------------------------------------------------------------- WebShop, goals >= 600
     _ws("E0", 600, 0,
-        Step("search[shoes]", "Far too broad: every kind of shoe comes back and the cushioned "
-                              "men's runners get buried."),
-        Step("search[beige running shoes for men size 13 cushioned sole]",
-             "The request wants men's running shoes with a cushioned sole in beige, size 13; a "
-             "query with all of those words brings matching shoes to the top."),
-        Step("click[b02zi7d87s]", "Wrenfield Premium Cushioned Sole Men's Running Shoes match the "
-                                  "request and cost $35.99, well under 90 dollars."),
-        Step("click[beige]", "The customer asked for beige."),
-        Step("click[13]", "The customer asked for size 13."),
-        Step(BUY, "Colour and size are set as requested and the price fits, so buy.")),
-    _ws("E0", 604, 3,
-        Step("click[nude beige]", "That would swap the requested emerald for another colour."),
-        Step("search[emerald vegan nail polish]", "The request is a vegan nail polish in emerald; "
-                                                   "search for exactly that."),
-        Step("click[b01tyxt8im]", "Petalcraft Pure Vegan Gel Nail Polish is vegan, comes in "
-                                  "emerald and costs $9.79, under the 50 dollar limit."),
-        Step("click[emerald]", "The customer wants the emerald shade."),
-        Step(BUY, "Emerald is selected and the polish is vegan and within budget; buy it.")),
-    _ws("E1", 605, 1,
-        Step("click[b040xnkxvu]", "At $226.99 it is far over the 150 dollar limit, and it has no "
-                                  "black option."),
-        Step("search[over ear headphones low latency hands free black]",
-             "The request is black over-ear headphones with low latency for hands-free use; "
-             "those words make a focused query."),
-        Step("click[b08v463500]", "Lumora Low Latency Over Ear Headphones cost $139.99, under the "
-                                  "150 dollar limit, and the title fits the request."),
-        Step("click[black]", "The customer asked for black."),
-        Step(BUY, "Black is chosen and the price fits; buy.")),
-    _ws("E1", 606, 2,
-        Step("click[back to search]", "This hoodie fits the request and the budget; starting over "
+        Step("search[mascara]", "Far too broad: every mascara comes back and the long lasting "
+                                "ones for sensitive skin get buried."),
+        Step("search[lavender long lasting mascara for sensitive skin]",
+             "The request wants a long lasting mascara for sensitive skin in lavender; a query "
+             "with all of those words brings matching tubes to the top."),
+        Step("click[b076on97lk]", "Silkbloom Long Lasting Mascara, Sensitive Skin matches the "
+                                  "request and costs $20.5, under the 50 dollar limit."),
+        Step("click[lavender]", "The customer asked for lavender."),
+        Step(BUY, "Lavender is selected and the price fits, so buy.")),
+    _ws("E0", 611, 3,
+        Step("click[habanero]", "That would swap the requested green chile for another flavor."),
+        Step("search[sugar free green chile hot sauce]",
+             "The request is a sugar free hot sauce with green chile flavor; search for exactly that."),
+        Step("click[b036am948m]", "Tall Grass Premium Sugar Free Hot Sauce is sugar free, offers "
+                                  "green chile and costs $7.99, far under the 50 dollar limit."),
+        Step("click[green chile]", "The customer wants the green chile flavor."),
+        Step(BUY, "Green chile is selected and the sauce is sugar free and within budget; buy it.")),
+    _ws("E1", 603, 1,
+        Step("click[b02m4l2o8k]", "At $267.99 it is far over the 110 dollar limit."),
+        Step("search[wifi security camera motion detection 2 pack]",
+             "The request is a wifi security camera with motion detection in a 2 pack; those "
+             "words make a focused query."),
+        Step("click[b04xgsvhbl]", "Peakline Ultra Motion Detection WiFi Security Camera costs "
+                                  "$37.5, under the 110 dollar limit, and the title fits the request."),
+        Step("click[2 pack]", "The customer asked for a 2 pack."),
+        Step(BUY, "The 2 pack is chosen and the price fits; buy.")),
+    _ws("E1", 609, 2,
+        Step("click[back to search]", "This jerky fits the request and the budget; starting over "
                                       "throws that away."),
-        Step("search[fleece lined cotton blend pullover hoodie]",
-             "The request is a fleece lined pullover hoodie in a cotton blend; search for those "
-             "words and pick the size on the item page."),
-        Step("click[b07r6b0ukl]", "Fernhill Classic Fleece Lined Pullover Hoodie is fleece lined, "
-                                  "costs $31.99 (the limit is 70) and is listed in 3x-large."),
-        Step("click[3x-large]", "The customer needs size 3x-large; choose it before buying."),
-        Step(BUY, "The size is chosen and the price fits; buy.")),
-    _ws("E2", 601, 0,
-        Step("search[keyboard]", "Too general: the results mix every kind of keyboard and accessory."),
-        Step("search[compact mechanical keyboard silent click]",
-             "The request is a compact mechanical keyboard with silent click under 150 dollars; "
+        Step("search[gluten free keto beef jerky black pepper]",
+             "The request is a gluten free, keto friendly beef jerky with black pepper flavor; "
+             "search for those words and pick the flavor on the item page."),
+        Step("click[b00j0qtazh]", "Stonehouse Keto Friendly Beef Jerky, Gluten Free has both "
+                                  "features, costs $8.99 (the limit is 70) and comes in black pepper."),
+        Step("click[black pepper]", "The customer wants black pepper; choose it before buying."),
+        Step(BUY, "The flavor is chosen and the price fits; buy.")),
+    _ws("E2", 615, 0,
+        Step("search[earbuds]", "Too general: the results mix every kind of earbud, wired ones included."),
+        Step("search[true wireless earbuds black fast charging]",
+             "The request is black true wireless earbuds with fast charging under 110 dollars; "
              "search for its features."),
-        Step("click[b021lona05]", "Nimbus Tech Silent Click Mechanical Keyboard has silent click "
-                                  "and costs $38.99."),
-        Step("click[compact 60 percent]", "The compact 60 percent layout is the compact size asked for."),
-        Step(BUY, "Compact layout chosen, price far under the limit; buy.")),
-    _ws("E2", 609, 2,
-        Step("click[smoky night]", "Smoky night is not the berry shades the customer asked for."),
-        Step("search[paraben free eyeshadow palette berry]",
-             "The request is a paraben free eyeshadow palette with berry shades under 40 dollars."),
-        Step("click[b07habh3h2]", "Nordic Dew Paraben Free Eyeshadow Palette costs $9.49 and "
-                                  "offers a berry style."),
-        Step("click[berry]", "The customer wants the berry shades; select them before buying."),
-        Step(BUY, "Berry is selected and the palette is paraben free and cheap; buy.")),
+        Step("click[b05cp85vn4]", "Vantage Labs Elite Fast Charging True Wireless Earbuds cost "
+                                  "$28.99 and come in black."),
+        Step("click[black]", "The customer asked for black."),
+        Step(BUY, "Black is chosen and the price is far under the limit; buy.")),
+    _ws("E2", 605, 1,
+        Step("click[back to search]", "The first listing already fits the request; a new search "
+                                      "only costs steps."),
+        Step("search[wall mount router ax3000]",
+             "The request is a wall mount router rated ax3000 under 210 dollars."),
+        Step("click[b03yqc0lml]", "Arcwave Pro Wall Mount Mesh WiFi Router costs $61.99, well "
+                                  "under the limit, and is offered as ax3000."),
+        Step("click[ax3000]", "The customer wants the ax3000 rating; select it before buying."),
+        Step(BUY, "Ax3000 is selected and the router has a wall mount; buy.")),
     # ---------------------------------------------------------------- WikiHow, tasks >= 90
     _wh("E0", 95, 0,
         Step("CLICK(0)", "This opens the navigation drawer, which cannot search."),
