@@ -68,7 +68,7 @@ class OpenAITestServer:
     api_key: str | None = None  # when set, requests must carry "Authorization: Bearer <api_key>"
     models: tuple[str, ...] = ("test-chat", "test-completion")  # empty: accept any model name
     port: int = 0
-    requests: list[RecordedRequest] = field(default_factory=list)
+    requests: list[RecordedRequest] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         self._faults: deque[_Fault] = deque()
@@ -202,7 +202,11 @@ class _Handler(BaseHTTPRequestHandler):
             prompt = str(messages[-1].get("content", "")) if messages else ""
         else:
             prompt = str(body.get("prompt", ""))
-        text, finish, completion_tokens = owner._answer(prompt, body)
+        try:
+            text, finish, completion_tokens = owner._answer(prompt, body)
+        except Exception as exc:  # a broken responder shows up as a server error, not a hung test
+            self._error(500, f"responder failed: {type(exc).__name__}: {exc}", "server_error")
+            return
         prompt_tokens = count_words(prompt)
         created = int(time.time())
         if route == "/v1/chat/completions":

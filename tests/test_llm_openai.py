@@ -148,6 +148,16 @@ def test_no_retries_when_max_retries_is_zero(server):
     assert len(server.completion_requests()) == 1
 
 
+def test_a_failing_responder_becomes_a_server_error():
+    def broken(prompt: str) -> str:
+        raise RuntimeError("boom")
+
+    with OpenAITestServer(responder=broken) as server:
+        with pytest.raises(AgentError, match="HTTP 500 .*responder failed: RuntimeError: boom"):
+            _llm(server, max_retries=1).complete("p")
+        assert len(server.completion_requests()) == 2
+
+
 def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
