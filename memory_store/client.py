@@ -32,10 +32,12 @@ def _settings() -> Settings:
 class MemoryClient:
     """A connection to one Chroma database. Use `connect()` to make one."""
 
-    def __init__(self, chroma, *, location: str, lock: FileLock | None = None, remote: bool = False):
+    def __init__(self, chroma, *, location: str, lock: FileLock | None = None,
+                 remote: bool = False, read_only: bool = False):
         self.chroma = chroma
         self.location = location
         self.remote = remote
+        self.read_only = read_only
         self._lock = lock
 
     @classmethod
@@ -89,7 +91,7 @@ class MemoryClient:
                     "finish, open it read-only, or serve it with `chroma run` and use --host/--port"
                 ) from None
         chroma = chromadb.PersistentClient(path=str(path), settings=_settings())
-        return cls(chroma, location=str(path), lock=lock)
+        return cls(chroma, location=str(path), lock=lock, read_only=read_only)
 
     @property
     def exclusive(self) -> bool:

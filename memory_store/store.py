@@ -84,6 +84,11 @@ class ExperienceStore:
         self.embedder = embedder
         self._owns_client = owns_client
         chroma = client.chroma
+        if client.read_only and name not in client.list_collections():
+            raise MemoryStoreError(
+                f"no collection named {name!r} at {client.location}; "
+                "`rememberer memory list` shows the collections there"
+            )
         try:
             self.collection = chroma.get_or_create_collection(
                 name, embedding_function=None, metadata=self._collection_metadata(),

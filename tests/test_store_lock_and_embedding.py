@@ -76,3 +76,17 @@ def test_each_text_is_encoded_once(embedder):
     embedder.encode(["another cached text"])
     embedder.encode_one("one cached text")
     assert embedder.encoded_count - before == 2
+
+
+def test_read_only_open_never_creates_a_collection(tmp_path, fake_embedder):
+    from memory_store.store import ExperienceStore
+
+    ExperienceStore.open("exists", path=tmp_path / "memory", embedder=fake_embedder).close()
+    with ExperienceStore.open("exists", path=tmp_path / "memory", read_only=True,
+                              embedder=fake_embedder) as store:
+        assert store.count() == 0
+    with pytest.raises(MemoryStoreError, match="no collection named 'missing'"):
+        ExperienceStore.open("missing", path=tmp_path / "memory", read_only=True,
+                             embedder=fake_embedder)
+    with MemoryClient.connect(tmp_path / "memory", read_only=True) as client:
+        assert client.list_collections() == ["exists"]
