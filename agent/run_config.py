@@ -1,0 +1,420 @@
+"""The settings of a training or test run: one dataclass, filled in layers.
+
+    built-in defaults  <  the environment's quick defaults  <  --config FILE (TOML)  <  flags
+
+Every flag of `rememberer train|test` is also a key of the TOML file, spelled as the flag without
+its dashes (`train-set = "S0"`, `lambda = 0.5`, `no-random = true`; `train_set` works too). An
+unknown key, a value of the wrong type or a missing `env` is a one-line error (exit code 2). The
+run folder keeps the resolved settings as `config.toml`, which `--config` reads back to rerun.
+
+API keys are never settings: they come from OPENAI_API_KEY or `--api-key` and are never written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import time
+import tomllib
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from agent.errors import AgentError
+from agent.llm import add_llm_arguments
+from agent.policies import POLICY_NAMES
+from agent.prompts import DEFAULT_TOKEN_BUDGET
+
+ENVS = ("webshop", "wikihow")
+EXEMPLAR_SETS = ("E0", "E1", "E2")
+RUNS_ROOT = Path("runs")
+
+# What `--env NAME` alone runs: a small first run that finishes in minutes on a laptop CPU with
+# the embedded Gemma model (scripts/configs/<env>-quick.toml spells out the same values).
+QUICK_DEFAULTS: dict[str, dict[str, Any]] = {
+    "webshop": {"train_set": "500:504", "test_set": "0:6", "epochs": 1, "max_steps": 8},
+    "wikihow": {"train_set": "70:74", "test_set": "0:6", "epochs": 1, "max_steps": 8},
+}
+
+# Flags that steer this invocation only; they are not settings of the run and not TOML keys.
+CONTROL_DESTS = ("config", "resume", "no_progress", "api_key", "help")
+# Settings a resumed run may change without changing what it computes.
+RESUMABLE_CHANGES = ("run_dir", "concurrency", "timeout", "max_retries", "base_url", "chroma_host",
+                     "chroma_port", "llm_cache", "no_cache")
+_RANGE = re.compile(r"^\s*(\d+)\s*:\s*(\d+)\s*$")
+_SINGLE = re.compile(r"^\s*(\d+)\s*$")
+
+
+@dataclass
+class RunConfig:
+    """Everything that decides what a run computes (see `add_run_arguments` for the meanings)."""
+
+    env: str
+    policy: str
+    train_set: str
+    test_set: str
+    epochs: int
+    max_steps: int
+    initial_memory: str
+    memory: str | None  # embedded Chroma folder; None = <run_dir>/memory (unless chroma_host)
+    chroma_host: str | None
+    chroma_port: int | None
+    collection: str
+    embedding_model: str | None
+    lam: float
+    m: int
+    token_budget: int
+    no_random: bool
+    no_discouraged: bool
+    task_sim_only: bool
+    obs_sim_only: bool
+    n_step: int | None
+    gamma: float
+    update: str
+    alpha: float
+    backend: str
+    model: str | None
+    base_url: str | None
+    api: str
+    temperature: float
+    timeout: float
+    max_retries: int
+    seed: int
+    llm_cache: str | None
+    no_cache: bool
+    concurrency: int
+    name: str  # the run's name: part of every episode id, so it never changes on resume
+    run_dir: str
+
+    @property
+    def effective_lambda(self) -> float:
+        """λ after the ablations: task similarity only is λ = 1, observation only is λ = 0."""
+        if self.task_sim_only:
+            return 1.0
+        if self.obs_sim_only:
+            return 0.0
+        return self.lam
+
+    @property
+    def learns(self) -> bool:
+        return self.policy == "rememberer"
+
+    def memory_path(self) -> Path | None:
+        """The embedded memory folder, or None when the memory lives on a Chroma server."""
+        if self.chroma_host is not None or self.chroma_port is not None:
+            return None
+        return Path(self.memory) if self.memory else Path(self.run_dir) / "memory"
+
+    def memory_location(self) -> str:
+        path = self.memory_path()
+        if path is None:
+            return f"chroma server {self.chroma_host or '127.0.0.1'}:{self.chroma_port or 8000}"
+        return str(path)
+
+
+# --- flags ------------------------------------------------------------------------------------
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of `rememberer train` / `test` (and `scripts/train.py`)."""
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help="TOML file with any of the settings below (flags override it); "
+                             "see scripts/configs/")
+    tasks = parser.add_argument_group("environment and task sets")
+    tasks.add_argument("--env", choices=ENVS, default=None,
+                       help="environment (required here or in the config file)")
+    tasks.add_argument("--policy", choices=POLICY_NAMES, default="rememberer",
+                       help="rememberer (learns), or the baselines llm-only / react (default rememberer)")
+    tasks.add_argument("--train-set", metavar="SET", default=None,
+                       help="training tasks: a split name (S0, S1) or a range A:B of task "
+                            "indices, B excluded (default: the environment's quick set)")
+    tasks.add_argument("--test-set", metavar="SET", default=None,
+                       help="test tasks: a range A:B or a split name (test) (default: quick set)")
+    tasks.add_argument("--epochs", type=int, default=None,
+                       help="train-then-test rounds (default: quick setting, 1)")
+    tasks.add_argument("--max-steps", type=int, default=15,
+                       help="steps before an episode is cut off (default 15; the quick runs use 8)")
+
+    memory = parser.add_argument_group("experience memory")
+    memory.add_argument("--initial-memory", metavar="E0|E1|E2|none|PATH", default="E0",
+                        help="what an empty memory starts with: a bundled exemplar set, nothing, "
+                             "or a pool file (.jsonl/.yaml); the baselines use E0-E2 as their "
+                             "fixed exemplars (default E0)")
+    memory.add_argument("--memory", metavar="PATH", default=None,
+                        help="embedded Chroma folder (default: <run dir>/memory)")
+    memory.add_argument("--chroma-host", metavar="HOST", default=None,
+                        help="use a Chroma server instead of a folder")
+    memory.add_argument("--chroma-port", type=int, metavar="PORT", default=None,
+                        help="Chroma server port (default 8000 with --chroma-host)")
+    memory.add_argument("--collection", default="rememberer",
+                        help="collection name (default rememberer)")
+    memory.add_argument("--embedding-model", metavar="MODEL", default=None,
+                        help="sentence-transformers model folder for task embeddings (default: "
+                             "the bundled all-MiniLM-L6-v2)")
+
+    retrieval = parser.add_argument_group("retrieval and prompt")
+    retrieval.add_argument("--lambda", dest="lam", type=float, default=0.5, metavar="LAMBDA",
+                           help="λ in s = λ·f_task + (1-λ)·f_observation (default 0.5)")
+    retrieval.add_argument("--m", type=int, default=2, help="exemplars per prompt (default 2)")
+    retrieval.add_argument("--token-budget", type=int, default=DEFAULT_TOKEN_BUDGET,
+                           help=f"tokens for exemplars + input (default {DEFAULT_TOKEN_BUDGET})")
+    retrieval.add_argument("--no-random", action="store_true", default=False,
+                           help="ablation: advice = top and bottom recorded actions, no random exploration")
+    retrieval.add_argument("--no-discouraged", action="store_true", default=False,
+                           help="ablation: show only Encouraged actions")
+    retrieval.add_argument("--task-sim-only", action="store_true", default=False,
+                           help="ablation: rank exemplars by task similarity only (λ = 1)")
+    retrieval.add_argument("--obs-sim-only", action="store_true", default=False,
+                           help="ablation: rank exemplars by observation similarity only (λ = 0)")
+
+    update = parser.add_argument_group("Q updates (RLEM)")
+    update.add_argument("--n-step", type=int, metavar="N", default=None,
+                        help="n-step bootstrapped returns (default: full-episode Monte Carlo returns)")
+    update.add_argument("--gamma", type=float, default=1.0, help="discount factor (default 1.0)")
+    update.add_argument("--update", choices=("mean", "const"), default="mean",
+                        help="mean: Q += (G-Q)/visits; const: Q += α(G-Q) (default mean)")
+    update.add_argument("--alpha", type=float, default=0.1, help="α of --update const (default 0.1)")
+
+    add_llm_arguments(parser)
+    llm_group = next(g for g in parser._action_groups if g.title == "LLM")  # noqa: SLF001
+    llm_group.add_argument(
+        "--llm", dest="backend", choices=("local", "openai", "llamacpp", "fake"), default=None,
+        help="LLM backend: local (embedded Gemma 3 270M), openai (any OpenAI-compatible server), "
+             "llamacpp, or fake (a deterministic stand-in FOR TESTS ONLY) (default: openai when "
+             "OPENAI_API_KEY is set, else local)")
+    _option(parser, "--backend").help = argparse.SUPPRESS  # `--llm` is the spelling here
+    _option(parser, "--seed").help = ("seed of the exploration advice and of local sampling "
+                                      "(default 0)")
+
+    control = parser.add_argument_group("run folder")
+    control.add_argument("--name", default=None,
+                         help="run name (default: the --run-dir folder's name, else "
+                              "<env>-<policy>-<date>-<time>)")
+    control.add_argument("--run-dir", metavar="DIR", default=None,
+                         help="run folder (default runs/<name>)")
+    control.add_argument("--resume", action="store_true",
+                         help="continue the run in --run-dir after its last finished episode")
+    control.add_argument("--concurrency", type=int, metavar="N", default=1,
+                         help="test episodes played at once, for server LLMs (training stays "
+                              "sequential; default 1)")
+    control.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+
+def _option(parser: argparse.ArgumentParser, flag: str) -> argparse.Action:
+    return parser._option_string_actions[flag]  # noqa: SLF001 - argparse has no public lookup
+
+
+def setting_actions(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
+    """TOML key (the long flag without dashes) -> the flag's action, for every setting."""
+    keys: dict[str, argparse.Action] = {}
+    for action in parser._actions:  # noqa: SLF001
+        if action.dest in CONTROL_DESTS or action.help == argparse.SUPPRESS:
+            continue
+        for flag in action.option_strings:
+            if flag.startswith("--"):
+                keys[flag[2:]] = action
+    return keys
+
+
+def capture_defaults(parser: argparse.ArgumentParser) -> dict[str, Any]:
+    """The flags' defaults by destination, then make the parser leave out flags not given, so
+    that a given flag can be told from a default one (flags override the config file)."""
+    defaults = {}
+    for action in parser._actions:  # noqa: SLF001
+        if action.dest not in CONTROL_DESTS and action.dest != argparse.SUPPRESS:
+            defaults.setdefault(action.dest, action.default)
+            action.default = argparse.SUPPRESS
+    return defaults
+
+
+# --- TOML -------------------------------------------------------------------------------------
+
+def read_toml(path: Path, parser: argparse.ArgumentParser) -> dict[str, Any]:
+    """The settings in a TOML file, by destination, type-checked against the flags."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AgentError(f"config file {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AgentError(f"cannot read config file {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise AgentError(f"config file {path} is not valid TOML: {exc}") from None
+    actions = setting_actions(parser)
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        action = actions.get(key) or actions.get(key.replace("_", "-"))
+        if action is None:
+            raise AgentError(f"{path}: unknown key {key!r} (keys are the flags of `rememberer train` "
+                             f"without dashes, e.g. train-set, lambda, initial-memory)")
+        out[action.dest] = _checked_value(path, key, value, action)
+    return out
+
+
+def _checked_value(path: Path, key: str, value: Any, action: argparse.Action) -> Any:
+    def wrong(kind: str) -> AgentError:
+        return AgentError(f"{path}: {key} must be {kind}, got {value!r}")
+
+    if action.nargs == 0:  # store_true
+        if not isinstance(value, bool):
+            raise wrong("true or false")
+        return value
+    if action.type is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise wrong("a whole number")
+    elif action.type is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise wrong("a number")
+        value = float(value)
+    elif not isinstance(value, str):
+        raise wrong("a text in quotes")
+    if action.choices is not None and value not in action.choices:
+        raise wrong("one of " + ", ".join(map(str, action.choices)))
+    return value
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    import json
+
+    return json.dumps(str(value), ensure_ascii=False)  # JSON string escapes are valid TOML
+
+
+def config_toml(cfg: RunConfig, parser: argparse.ArgumentParser, *, command: str,
+                memory_given: bool) -> str:
+    """`config.toml` of a run: every resolved setting, as `--config` reads it back."""
+    key_of = {}
+    for key, action in setting_actions(parser).items():
+        key_of.setdefault(action.dest, key)
+    lines = [
+        f"# Settings of this `rememberer {command}` run, written {time.strftime('%Y-%m-%d %H:%M:%S')}.",
+        f"# Rerun:  rememberer {command} --config {Path(cfg.run_dir) / 'config.toml'} --run-dir NEW_DIR",
+        f"# Resume: rememberer {command} --run-dir {cfg.run_dir} --resume",
+        "# No API key is stored here: set OPENAI_API_KEY for the openai backend.",
+    ]
+    if not memory_given and cfg.memory_path() is not None:
+        lines.append("# memory: not set, so it is <run-dir>/memory")
+    for name, value in asdict(cfg).items():
+        if value is None or (name == "memory" and not memory_given):
+            continue
+        lines.append(f"{key_of[name]} = {_toml_value(value)}")
+    return "\n".join(lines) + "\n"
+
+
+# --- resolving --------------------------------------------------------------------------------
+
+@dataclass
+class Invocation:
+    """One command line, resolved: the run's settings plus this invocation's own switches."""
+
+    config: RunConfig
+    command: str  # train | test
+    resume: bool
+    progress: bool
+    api_key: str | None
+    memory_given: bool  # --memory was set (else the memory lives in the run folder)
+
+
+def resolve(parser: argparse.ArgumentParser, defaults: dict[str, Any], args: argparse.Namespace,
+            command: str) -> Invocation:
+    """Merge defaults, quick defaults, the config file(s) and the flags into a `RunConfig`."""
+    given = {k: v for k, v in vars(args).items() if k not in CONTROL_DESTS and k != "func"}
+    from_file = read_toml(args.config, parser) if getattr(args, "config", None) else {}
+    resume = bool(getattr(args, "resume", False))
+    saved: dict[str, Any] = {}
+    if resume:
+        run_dir = given.get("run_dir") or from_file.get("run_dir")
+        if not run_dir:
+            raise AgentError("--resume needs --run-dir: the folder of the run to continue")
+        saved_path = Path(run_dir) / "config.toml"
+        if not saved_path.is_file():
+            raise AgentError(f"cannot resume: {saved_path} does not exist (is {run_dir} a run folder?)")
+        saved = read_toml(saved_path, parser)
+        for name, value in {**from_file, **given}.items():
+            if name in saved and saved[name] != value and name not in RESUMABLE_CHANGES:
+                raise AgentError(
+                    f"cannot resume with {name.replace('_', '-')} = {value!r}: the run was started with "
+                    f"{saved[name]!r} (start a new run with another --run-dir instead)")
+    merged = {**defaults, **saved, **from_file, **given}
+    env = merged.get("env")
+    if env is None:
+        raise AgentError("missing setting 'env': pass --env webshop|wikihow or put "
+                         "env = \"webshop\" in the --config file")
+    for name, value in QUICK_DEFAULTS[env].items():
+        if merged.get(name) is None or (name == "max_steps" and name not in
+                                        {**saved, **from_file, **given}):
+            merged[name] = value
+    if not merged.get("backend"):
+        merged["backend"] = "openai" if os.environ.get("OPENAI_API_KEY") else "local"
+    if not merged.get("name"):
+        merged["name"] = (Path(merged["run_dir"]).name if merged.get("run_dir") else
+                          f"{env}-{merged['policy']}-{time.strftime('%Y%m%d-%H%M%S')}")
+    if not re.fullmatch(r"[\w.+-]+", merged["name"]):
+        raise AgentError(f"run name {merged['name']!r}: use letters, digits and . _ + - only")
+    if not merged.get("run_dir"):
+        merged["run_dir"] = str(RUNS_ROOT / merged["name"])
+    for name in ("llm_cache", "memory", "run_dir", "embedding_model"):
+        if merged.get(name) is not None:
+            merged[name] = str(merged[name])
+    names = {f.name for f in fields(RunConfig)}
+    cfg = RunConfig(**{k: v for k, v in merged.items() if k in names})
+    check(cfg)
+    return Invocation(cfg, command, resume, not getattr(args, "no_progress", False),
+                      getattr(args, "api_key", None), memory_given=cfg.memory is not None)
+
+
+def check(cfg: RunConfig) -> None:
+    """Settings that are wrong on their own (task ranges are checked against the data later)."""
+    def positive(name: str, value: int | None, low: int = 1) -> None:
+        if value is not None and value < low:
+            raise AgentError(f"{name.replace('_', '-')} must be at least {low}, got {value}")
+
+    positive("epochs", cfg.epochs)
+    positive("max_steps", cfg.max_steps)
+    positive("m", cfg.m, 0)
+    positive("n_step", cfg.n_step)
+    positive("concurrency", cfg.concurrency)
+    positive("token_budget", cfg.token_budget)
+    if not 0.0 <= cfg.lam <= 1.0:
+        raise AgentError(f"lambda must be between 0 and 1, got {cfg.lam}")
+    if not 0.0 <= cfg.gamma <= 1.0:
+        raise AgentError(f"gamma must be between 0 and 1, got {cfg.gamma}")
+    if not 0.0 < cfg.alpha <= 1.0:
+        raise AgentError(f"alpha must be in (0, 1], got {cfg.alpha}")
+    if cfg.task_sim_only and cfg.obs_sim_only:
+        raise AgentError("--task-sim-only and --obs-sim-only exclude each other; pick one")
+    if cfg.memory is not None and cfg.chroma_host is not None:
+        raise AgentError("give either --memory (a folder) or --chroma-host (a server), not both")
+    if cfg.policy != "rememberer" and cfg.initial_memory not in EXEMPLAR_SETS:
+        raise AgentError(f"the {cfg.policy} policy uses a fixed exemplar set: --initial-memory "
+                         f"must be E0, E1 or E2, not {cfg.initial_memory!r}")
+    if cfg.initial_memory not in (*EXEMPLAR_SETS, "none") and not Path(cfg.initial_memory).is_file():
+        raise AgentError(f"--initial-memory {cfg.initial_memory!r} is neither E0, E1, E2, none "
+                         "nor an existing pool file (.jsonl / .yaml)")
+    parse_task_set(cfg.train_set, "train-set")
+    parse_task_set(cfg.test_set, "test-set")
+
+
+def parse_task_set(text: str, flag: str, splits: dict[str, range] | None = None) -> range | str:
+    """`A:B` -> range(A, B); `A` -> range(A, A+1); a split name -> that split (or the name when
+    `splits` is not given yet). Anything else is an error naming the flag."""
+    match = _RANGE.match(text)
+    if match:
+        start, stop = int(match.group(1)), int(match.group(2))
+        if stop <= start:
+            raise AgentError(f"--{flag} {text!r} is empty: write A:B with A < B (B is excluded)")
+        return range(start, stop)
+    match = _SINGLE.match(text)
+    if match:
+        return range(int(match.group(1)), int(match.group(1)) + 1)
+    if splits is None:
+        if not re.fullmatch(r"[A-Za-z][\w-]*", text.strip()):
+            raise AgentError(f"--{flag} {text!r} is neither a range A:B nor a split name")
+        return text.strip()
+    if text.strip() in splits:
+        return splits[text.strip()]
+    raise AgentError(f"unknown --{flag} {text!r}: use a range A:B or one of "
+                     f"{', '.join(sorted(splits))}")
