@@ -33,8 +33,10 @@ RUNS_ROOT = Path("runs")
 # What `--env NAME` alone runs: a small first run that finishes in minutes on a laptop CPU with
 # the embedded Gemma model (scripts/configs/<env>-quick.toml spells out the same values).
 QUICK_DEFAULTS: dict[str, dict[str, Any]] = {
-    "webshop": {"train_set": "500:504", "test_set": "0:6", "epochs": 1, "max_steps": 8},
-    "wikihow": {"train_set": "70:74", "test_set": "0:6", "epochs": 1, "max_steps": 8},
+    "webshop": {"train_set": "500:502", "test_set": "0:3", "epochs": 1, "max_steps": 8,
+                "max_tokens": 48},
+    "wikihow": {"train_set": "70:72", "test_set": "0:3", "epochs": 1, "max_steps": 8,
+                "max_tokens": 48},
 }
 
 # Flags that steer this invocation only; they are not settings of the run and not TOML keys.
@@ -65,6 +67,7 @@ class RunConfig:
     lam: float
     m: int
     token_budget: int
+    max_tokens: int | None  # None: the policy's own (128 for advice, 192 for ReAct)
     no_random: bool
     no_discouraged: bool
     task_sim_only: bool
@@ -132,8 +135,9 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                        help="test tasks: a range A:B or a split name (test) (default: quick set)")
     tasks.add_argument("--epochs", type=int, default=None,
                        help="train-then-test rounds (default: quick setting, 1)")
-    tasks.add_argument("--max-steps", type=int, default=15,
-                       help="steps before an episode is cut off (default 15; the quick runs use 8)")
+    tasks.add_argument("--max-steps", type=int, default=None,
+                       help="steps before an episode is cut off (default: the quick setting, 8; "
+                            "the paper's is 15)")
 
     memory = parser.add_argument_group("experience memory")
     memory.add_argument("--initial-memory", metavar="E0|E1|E2|none|PATH", default="E0",
@@ -158,6 +162,9 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     retrieval.add_argument("--m", type=int, default=2, help="exemplars per prompt (default 2)")
     retrieval.add_argument("--token-budget", type=int, default=DEFAULT_TOKEN_BUDGET,
                            help=f"tokens for exemplars + input (default {DEFAULT_TOKEN_BUDGET})")
+    retrieval.add_argument("--max-tokens", type=int, metavar="N", default=None,
+                           help="tokens the LLM may write per answer (default: the quick setting, "
+                                "48, enough for one advice line; ReAct 192; the paper configs 128)")
     retrieval.add_argument("--no-random", action="store_true", default=False,
                            help="ablation: advice = top and bottom recorded actions, no random exploration")
     retrieval.add_argument("--no-discouraged", action="store_true", default=False,
@@ -344,9 +351,8 @@ def resolve(parser: argparse.ArgumentParser, defaults: dict[str, Any], args: arg
         raise AgentError("missing setting 'env': pass --env webshop|wikihow or put "
                          "env = \"webshop\" in the --config file")
     for name, value in QUICK_DEFAULTS[env].items():
-        if merged.get(name) is None or (name == "max_steps" and name not in
-                                        {**saved, **from_file, **given}):
-            merged[name] = value
+        if merged.get(name) is None and not (name == "max_tokens" and merged["policy"] == "react"):
+            merged[name] = value  # (ReAct writes thoughts first: it keeps its own 192 tokens)
     if not merged.get("backend"):
         merged["backend"] = "openai" if os.environ.get("OPENAI_API_KEY") else "local"
     if not merged.get("name"):
@@ -378,6 +384,7 @@ def check(cfg: RunConfig) -> None:
     positive("n_step", cfg.n_step)
     positive("concurrency", cfg.concurrency)
     positive("token_budget", cfg.token_budget)
+    positive("max_tokens", cfg.max_tokens)
     if not 0.0 <= cfg.lam <= 1.0:
         raise AgentError(f"lambda must be between 0 and 1, got {cfg.lam}")
     if not 0.0 <= cfg.gamma <= 1.0:

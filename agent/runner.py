@@ -298,6 +298,8 @@ class Runner:
                 exemplar_set=cfg.initial_memory if cfg.initial_memory in EXEMPLAR_SETS else "E0",
                 m=cfg.m, lam=cfg.effective_lambda, no_random=cfg.no_random,
                 no_discouraged=cfg.no_discouraged, seed=cfg.seed, token_budget=cfg.token_budget)
+            if cfg.max_tokens is not None:
+                self._local.policy.max_tokens = cfg.max_tokens
         return self._local.policy
 
     def prepare(self) -> None:

@@ -1,0 +1,190 @@
+"""`rememberer train` / `test` as a user runs them, with the fake test LLM (`--llm fake`): short
+runs on both environments check the run folder and summary; bad input is one line and exit 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from memory_store.client import MemoryClient
+
+ROOT = Path(__file__).resolve().parent.parent
+CONSOLE_SCRIPT = Path(sys.executable).parent / "rememberer"
+
+
+def run_cli(*args, cwd: Path, script: bool = False) -> subprocess.CompletedProcess:
+    command = ([sys.executable, str(ROOT / "scripts" / "train.py")] if script
+               else [str(CONSOLE_SCRIPT)])
+    env = {**os.environ, "REMEMBERER_CACHE_DIR": str(cwd / "cache")}
+    env.pop("OPENAI_API_KEY", None)
+    return subprocess.run([*command, *map(str, args)], cwd=cwd, capture_output=True, text=True,
+                          timeout=600, env=env)
+
+
+def in_process(capsys, *args) -> tuple[int, str, str]:
+    from agent.cli import main
+
+    code = main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def one_error_line(code: int, err: str) -> str:
+    assert code == 2, err
+    lines = [line for line in err.splitlines() if line.startswith("rememberer: error:")]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+def memory_rows(path: Path) -> dict[str, dict]:
+    with MemoryClient.connect(path, read_only=True) as client:
+        rows = client.chroma.get_collection("rememberer").get(include=["metadatas"])
+    return dict(zip(rows["ids"], rows["metadatas"]))
+
+
+def check_run_folder(run: Path, *, env: str, passes: list[tuple[str, int]]) -> dict:
+    """What every finished training run leaves, checked against its own episodes."""
+    summary = json.loads((run / "summary.json").read_text())
+    assert summary["status"] == "finished" and summary["env"] == env
+    assert summary["command"] == "train" and summary["llm"] == "fake"
+    assert [(p["split"], p["epoch"]) for p in summary["passes"]] == passes
+    records = [json.loads(line) for line in (run / "episodes.jsonl").read_text().splitlines()]
+    assert len(records) == summary["episodes"] == sum(p["episodes"] for p in summary["passes"])
+    for row in summary["passes"]:
+        mine = [r for r in records if (r["split"], r["epoch"]) == (row["split"], row["epoch"])]
+        assert row["episodes"] == len(mine)
+        if mine:
+            assert row["score"] == pytest.approx(sum(r["score"] for r in mine) / len(mine), abs=1e-4)
+            assert row["successes"] == sum(r["success"] for r in mine)
+            assert row["llm_calls"] == sum(r["llm_calls"] for r in mine) > 0
+    for record in records:
+        assert record["episode_id"] == (f"{summary['run']}/{record['split']}/epoch"
+                                        f"{record['epoch']}/task{record['task']}")
+        assert record["n_steps"] == len(record["steps"]) >= 1 and record["task_text"]
+        for step in record["steps"]:
+            assert {"action", "reward", "parse_ok", "attempts", "llm_calls"} <= step.keys()
+        assert record["total_reward"] == pytest.approx(sum(s["reward"] for s in record["steps"]))
+        assert ("memory_update" in record) == (record["split"] == "train")
+    config = tomllib.loads((run / "config.toml").read_text())
+    assert config["env"] == env and config["llm"] == "fake" and "api-key" not in config
+    assert summary["memory"]["location"] == str(run / "memory")
+    rows = memory_rows(run / "memory")
+    assert len(rows) == summary["memory"]["experiences"] > summary["memory"]["experiences_at_start"] == 4
+    # the memory learned from the training episodes: new rows carry their episode ids
+    learned = [m for m in rows.values() if m["provenance"].startswith(summary["run"] + "/train/")]
+    assert learned and any(m["q"] > 0 for m in learned)
+    return summary
+
+
+def test_webshop_train_and_test_through_the_cli(tmp_path):
+    run = tmp_path / "runs" / "ws"
+    result = run_cli("train", "--env", "webshop", "--llm", "fake", "--train-set", "500:503",
+                     "--test-set", "0:4", "--epochs", "2", "--run-dir", run, "--concurrency", "2",
+                     cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    summary = check_run_folder(run, env="webshop", passes=[("train", 1), ("test", 1),
+                                                            ("train", 2), ("test", 2)])
+    assert all(0.0 <= p["score"] <= 1.0 for p in summary["passes"] if p["episodes"])
+    out = result.stdout
+    assert "Run ws: webshop, rememberer policy, LLM fake (finished)" in out
+    assert "score = mean final reward" in out and "success = a perfect purchase" in out
+    table = [line.split() for line in out.splitlines() if line.startswith(("train ", "test "))]
+    assert [row[:2] for row in table] == [["train", "1"], ["test", "1"], ["train", "2"], ["test", "2"]]
+    assert "epoch 1/2 train" in result.stderr and "success" in result.stderr  # progress bars
+
+    # `rememberer test` on the trained memory: a new run folder, the memory read and unchanged
+    before = memory_rows(run / "memory")
+    tested = run_cli("test", "--env", "webshop", "--llm", "fake", "--memory", run / "memory",
+                     "--test-set", "10:12", "--run-dir", tmp_path / "runs" / "t", "--no-progress",
+                     cwd=tmp_path)
+    assert tested.returncode == 0, tested.stderr
+    assert memory_rows(run / "memory") == before
+    test_summary = json.loads((tmp_path / "runs" / "t" / "summary.json").read_text())
+    assert [(p["split"], p["epoch"], p["episodes"]) for p in test_summary["passes"]] == [("test", 0, 2)]
+    assert test_summary["command"] == "test"
+
+
+def test_wikihow_train_through_the_script(tmp_path):
+    run = tmp_path / "wh"
+    result = run_cli("--env", "wikihow", "--llm", "fake", "--train-set", "70:73", "--test-set",
+                     "0:3", "--epochs", "2", "--run-dir", run, "--no-progress",
+                     cwd=tmp_path, script=True)
+    assert result.returncode == 0, result.stderr
+    summary = check_run_folder(run, env="wikihow", passes=[("train", 1), ("test", 1),
+                                                            ("train", 2), ("test", 2)])
+    first = summary["passes"][0]
+    # tasks solved in epoch 1 are not trained again
+    assert summary["passes"][2]["episodes"] + summary["passes"][2]["skipped"] == 3
+    assert summary["passes"][2]["skipped"] == first["successes"]
+    assert "reward = mean total reward" in result.stdout
+
+
+# --- one-line errors (in this process: cheaper) ----------------------------------------------
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.setenv("REMEMBERER_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path
+
+
+def test_unknown_task_range_is_one_line_and_leaves_no_run(workdir, capsys):
+    code, _, err = in_process(capsys, "train", "--env", "webshop", "--llm", "fake",
+                              "--test-set", "5:99999", "--run-dir", "r")
+    line = one_error_line(code, err)
+    assert "unknown task range --test-set 5:99999" in line and "valid goals are 0.." in line
+    assert not (workdir / "r").exists()
+    code, _, err = in_process(capsys, "train", "--env", "wikihow", "--llm", "fake",
+                              "--train-set", "S9", "--run-dir", "r")
+    assert "unknown --train-set 'S9'" in one_error_line(code, err)
+
+
+def test_config_errors_are_one_line(workdir, capsys):
+    (workdir / "c.toml").write_text('env = "webshop"\nepochz = 2\n')
+    code, _, err = in_process(capsys, "train", "--config", "c.toml", "--llm", "fake")
+    assert "unknown key 'epochz'" in one_error_line(code, err)
+    (workdir / "c.toml").write_text("epochs = 2\n")
+    code, _, err = in_process(capsys, "test", "--config", "c.toml")
+    assert "missing setting 'env'" in one_error_line(code, err)
+
+
+def test_a_memory_built_with_another_embedding_model_is_refused(workdir, capsys):
+    from memory_store.embedding import FakeEmbedderForTests
+    from memory_store.store import ExperienceStore
+
+    with ExperienceStore.open("rememberer", path=workdir / "mem", embedder=FakeEmbedderForTests()):
+        pass
+    code, _, err = in_process(capsys, "train", "--env", "webshop", "--llm", "fake",
+                              "--memory", "mem", "--run-dir", "r", "--no-progress")
+    line = one_error_line(code, err)
+    assert "built with embedding model fake-hashing-embedder-for-tests" in line
+    assert "--embedding-model" in line
+
+
+def test_unreachable_servers_are_one_line(workdir, capsys):
+    from tests.conftest import free_port
+
+    port = free_port()  # nothing listens there
+    code, _, err = in_process(capsys, "train", "--env", "webshop", "--llm", "fake",
+                              "--chroma-host", "127.0.0.1", "--chroma-port", port, "--run-dir", "r1")
+    assert f"cannot reach the Chroma server at 127.0.0.1:{port}" in one_error_line(code, err)
+    code, _, err = in_process(capsys, "train", "--env", "webshop", "--llm", "openai",
+                              "--base-url", f"http://127.0.0.1:{port}/v1", "--max-retries", "1",
+                              "--no-cache", "--run-dir", "r2", "--no-progress")
+    line = one_error_line(code, err)
+    assert f"cannot reach the LLM server at http://127.0.0.1:{port}/v1" in line
+    assert "after 1 retries" in line
+
+
+def test_an_existing_run_folder_needs_resume(workdir, capsys):
+    (workdir / "r").mkdir()
+    (workdir / "r" / "config.toml").write_text('env = "webshop"\n')
+    code, _, err = in_process(capsys, "train", "--env", "webshop", "--llm", "fake", "--run-dir", "r")
+    assert "already holds a run; continue it with --resume" in one_error_line(code, err)
