@@ -200,7 +200,7 @@ SCROLL(RIGHT) or GOBACK. Here are some worked examples."""
 
 _ELEMENT = re.compile(r"<(?P<tag>[a-z]+)\b(?P<attrs>[^>]*)>")
 _ID = re.compile(r"\bid=\"(?P<id>\d+)\"")
-_HOW_TO = re.compile(r"how to (?P<topic>[^.\"]+)", re.IGNORECASE)
+_HOW_TO = re.compile(r"(?P<topic>how to [^.\"]+)", re.IGNORECASE)
 
 
 def _wikihow_state(observation: str, info: Mapping[str, Any], history: tuple[str, ...]) -> State:
@@ -225,23 +225,28 @@ def _wikihow_input(state: State) -> str:
 
 
 def wikihow_search_text(command: str) -> str:
-    """What a search would type for `command`: its first "how to ..." topic, else the command."""
+    """What a search would type for `command`: its first "how to ..." phrase, else the command."""
     match = _HOW_TO.search(command)
-    return (match.group("topic") if match else command).strip() or "wikihow"
+    return (match.group("topic").lower() if match else command).strip() or "wikihow"
 
 
 def _wikihow_valid_actions(state: State, rng: random.Random) -> list[str]:
-    """Read off the screen: every clickable element, every text box, scrolling and going back."""
+    """Read off the screen: every clickable element, typing the command's topic into the search
+    box or the search button, scrolling and going back. (A state that carries the environment's
+    own list of available actions uses that list instead.)"""
+    if state.available_actions:
+        return list(state.available_actions)
     actions: list[str] = []
     for line in state.observation.splitlines():
         element = _ELEMENT.search(line)
         ident = _ID.search(element.group("attrs")) if element else None
         if element is None or ident is None:
             continue
-        if element.group("tag") == "input":
-            actions.append(f"INPUT({ident.group('id')}, {wikihow_search_text(state.task)})")
-        elif 'clickable="true"' in element.group("attrs"):
+        attrs = element.group("attrs")
+        if 'clickable="true"' in attrs:
             actions.append(f"CLICK({ident.group('id')})")
+        if element.group("tag") == "input" or 'alt="Search"' in attrs:
+            actions.append(f"INPUT({ident.group('id')}, {wikihow_search_text(state.task)})")
     actions += ["SCROLL(UP)", "SCROLL(DOWN)", "GOBACK"]
     return actions
 

@@ -135,7 +135,10 @@ def test_wikihow_random_actions_come_from_the_screen():
     options = set()
     for seed in range(80):
         options.add(choose_advice(WIKIHOW, item, random.Random(seed)).encouraged[0].action)
-    assert options == {"INPUT(1, knit a hat)", "SCROLL(UP)", "SCROLL(DOWN)", "GOBACK"}
+    assert options == {"CLICK(1)", "INPUT(1, how to knit a hat)", "SCROLL(UP)", "SCROLL(DOWN)", "GOBACK"}
+    listed = State(env="wikihow", task=state.task, observation=screen,
+                   available_actions=("CLICK(0)", "SCROLL(DOWN)"))
+    assert WIKIHOW.valid_actions(listed, random.Random(0)) == ["CLICK(0)", "SCROLL(DOWN)"]
 
 
 # --- ablations ------------------------------------------------------------------------------------
