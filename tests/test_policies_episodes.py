@@ -11,7 +11,7 @@ from agent.exemplars import (EXEMPLAR_SETS, load_exemplar_states, load_exemplars
 from agent.exemplars.make import render_files
 from agent.llm import make_llm
 from agent.policies import LLMOnlyPolicy, ReActPolicy, RemembererPolicy
-from agent.profiles import WEBSHOP, WIKIHOW, get_profile
+from agent.profiles import get_profile
 from agent.prompts import ENCOURAGED
 
 ENVS = ["webshop", "wikihow"]
