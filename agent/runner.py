@@ -212,6 +212,8 @@ def open_memory(cfg: RunConfig):
 
     embedder = Embedder(cfg.embedding_model)
     path = cfg.memory_path()
+    if path is not None:
+        path = path.resolve()  # chromadb caches clients by path string: never pass a relative one
     for attempt in range(CONNECT_ATTEMPTS):
         try:
             client = MemoryClient.connect(path, host=cfg.chroma_host, port=cfg.chroma_port)
@@ -302,13 +304,18 @@ class Runner:
                 self._local.policy.max_tokens = cfg.max_tokens
         return self._local.policy
 
+    def open_memory(self) -> None:
+        """Connect to the memory (a wrong embedding model or a dead server fails here)."""
+        if self.cfg.policy == "rememberer" and self.store is None:
+            self.store = open_memory(self.cfg)
+            self.memory = LockedMemory(self.store)
+
     def prepare(self) -> None:
-        """Open and seed the memory, read what a resumed run has done, finish a pending episode."""
+        """Seed the memory, read what a resumed run has done, finish a pending episode."""
         cfg = self.cfg
         self.folder.path.mkdir(parents=True, exist_ok=True)
-        if cfg.policy == "rememberer":
-            self.store = open_memory(cfg)
-            self.memory = LockedMemory(self.store)
+        self.open_memory()
+        if self.store is not None:
             if self.inv.command == "train":
                 from memory_store.updater import Updater
 

@@ -68,7 +68,8 @@ def run(inv: Invocation, parser: argparse.ArgumentParser) -> int:
     llm = make_llm_for(inv)
     runner = Runner(inv, llm)
     try:
-        runner.task_lists()  # bad task ranges fail before the folder is made
+        runner.task_lists()  # bad task ranges and memories fail before config.toml is written
+        runner.open_memory()
         folder.path.mkdir(parents=True, exist_ok=True)
         if not inv.resume:
             (folder.path / CONFIG_FILE).write_text(
