@@ -102,3 +102,18 @@ def make_store(request, tmp_path, fake_embedder):
         store.close()
     if opened:
         opened[0].client.close()
+
+
+@pytest.fixture(scope="session")
+def gemma():
+    """The local Gemma 3 270M, loaded once per test session (response cache off, greedy).
+
+    Tests using it are grouped on one xdist worker (`xdist_group("gemma")`, run with
+    `--dist loadgroup`), so the model is loaded once. The first session on a machine converts the
+    GGUF file into the model cache (about a minute); later sessions load it in seconds.
+    """
+    from agent.llm import make_llm
+
+    llm = make_llm("local", use_cache=False, temperature=0.0)
+    llm.load()
+    return llm

@@ -13,6 +13,8 @@ import re
 
 import pytest
 
+pytestmark = pytest.mark.xdist_group("gemma")  # one worker loads the model
+
 from agent.llm import default_cache_dir, make_llm
 from agent.llm_local import _SOURCE_FILE, GEMMA_MODEL, LocalGemmaLLM, _is_converted
 
@@ -44,12 +46,8 @@ STOP = ["Discouraged"]
 ANSWER = re.compile(r"^search\[[^\]\n]+\] -> 1\.0 \S")
 
 
-@pytest.fixture(scope="session")
-def gemma() -> LocalGemmaLLM:
-    llm = make_llm("local", use_cache=False, temperature=0.0)
-    assert isinstance(llm, LocalGemmaLLM)
-    llm.load()
-    return llm
+def test_the_session_model_is_the_local_gemma(gemma):
+    assert isinstance(gemma, LocalGemmaLLM) and gemma.name == "local:gemma3-270m"
 
 
 def test_few_shot_completion_comes_out_in_the_advice_format_and_stops_early(gemma):

@@ -100,13 +100,7 @@ def test_rememberer_over_the_loopback_openai_server_finishes_an_episode(name, in
     assert sum(d.prompt_tokens for d in decisions) == llm.usage.prompt_tokens > 0
 
 
-@pytest.fixture(scope="module")
-def gemma():
-    llm = make_llm("local", use_cache=False, temperature=0.0)
-    llm.load()
-    return llm
-
-
+@pytest.mark.xdist_group("gemma")  # shares the session's one model load (tests/conftest.py)
 @pytest.mark.parametrize("name, index", ENVS)
 def test_rememberer_with_the_local_gemma_plays_an_episode_to_its_end(name, index, memory, gemma):
     profile = get_profile(name)
