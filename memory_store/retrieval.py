@@ -28,8 +28,12 @@ def _check(m: int, lam: float) -> None:
 
 
 def task_similarities(matrix: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """Cosine similarity of each stored task to the query (all vectors normalised)."""
-    return matrix @ np.asarray(query, dtype=np.float64)
+    """Cosine similarity of each stored task to the query (all vectors normalised).
+
+    einsum's own loop, not BLAS: a matrix-vector product this small costs ~6 ms in threaded
+    BLAS (waking threads beside torch's) against ~0.3 ms single-threaded at 1,500 tasks.
+    """
+    return np.einsum("ij,j->i", matrix, np.asarray(query, dtype=np.float64))
 
 
 def _groups(store: ExperienceStore, state: State,
