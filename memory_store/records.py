@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 _SPACES = re.compile(r"\s+")
 
@@ -47,14 +48,14 @@ class State:
     last_reward: float = 0.0  # WikiHow shows these in its prompt
     total_reward: float = 0.0
 
-    @property
+    @cached_property  # a frozen instance never changes, so its hashes are computed once
     def state_id(self) -> str:
         return _digest(
             "state", self.env, self.task, self.observation,
             "\n".join(self.available_actions), self.instruction,
         )
 
-    @property
+    @cached_property
     def task_id(self) -> str:
         return task_id_of(self.env, self.task)
 

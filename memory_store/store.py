@@ -210,7 +210,7 @@ class ExperienceStore:
         for start in range(0, len(exps), step):
             part = slice(start, start + step)
             write(
-                ids=[e.id for e in exps[part]], embeddings=vectors[part].tolist(),
+                ids=[e.id for e in exps[part]], embeddings=vectors[part],
                 documents=[e.state.observation for e in exps[part]], metadatas=metadatas[part],
             )
         if self._state_index is not None:
