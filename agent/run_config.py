@@ -42,7 +42,7 @@ QUICK_DEFAULTS: dict[str, dict[str, Any]] = {
 # Flags that steer this invocation only; they are not settings of the run and not TOML keys.
 CONTROL_DESTS = ("config", "resume", "no_progress", "api_key", "help")
 # Settings a resumed run may change without changing what it computes.
-RESUMABLE_CHANGES = ("run_dir", "concurrency", "timeout", "max_retries", "base_url", "chroma_host",
+RESUMABLE_CHANGES = ("run_dir", "concurrency", "threads", "timeout", "max_retries", "base_url", "chroma_host",
                      "chroma_port", "llm_cache", "no_cache")
 _RANGE = re.compile(r"^\s*(\d+)\s*:\s*(\d+)\s*$")
 _SINGLE = re.compile(r"^\s*(\d+)\s*$")
@@ -87,6 +87,7 @@ class RunConfig:
     llm_cache: str | None
     no_cache: bool
     concurrency: int
+    threads: int | None  # torch CPU threads (local LLM, embeddings); None: `default_threads()`
     name: str  # the run's name: part of every episode id, so it never changes on resume
     run_dir: str
 
@@ -204,6 +205,10 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     control.add_argument("--concurrency", type=int, metavar="N", default=1,
                          help="test episodes played at once, for server LLMs (training stays "
                               "sequential; default 1)")
+    control.add_argument("--threads", type=int, metavar="N", default=None,
+                         help="CPU threads for the local LLM and the embeddings (default: half "
+                              "the CPU cores, at least 1: on a busy machine more threads than free "
+                              "cores make the model several times slower)")
     control.add_argument("--no-progress", action="store_true", help="no progress bars")
 
 
@@ -372,6 +377,15 @@ def resolve(parser: argparse.ArgumentParser, defaults: dict[str, Any], args: arg
                       getattr(args, "api_key", None), memory_given=cfg.memory is not None)
 
 
+def default_threads() -> int:
+    """Half the CPU cores this process may use, at least 1."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, cores // 2)
+
+
 def check(cfg: RunConfig) -> None:
     """Settings that are wrong on their own (task ranges are checked against the data later)."""
     def positive(name: str, value: int | None, low: int = 1) -> None:
@@ -383,6 +397,7 @@ def check(cfg: RunConfig) -> None:
     positive("m", cfg.m, 0)
     positive("n_step", cfg.n_step)
     positive("concurrency", cfg.concurrency)
+    positive("threads", cfg.threads)
     positive("token_budget", cfg.token_budget)
     positive("max_tokens", cfg.max_tokens)
     if not 0.0 <= cfg.lam <= 1.0:

@@ -250,12 +250,12 @@ def seed_memory(store: Any, cfg: RunConfig) -> int:
 class Runner:
     """Runs the passes of one invocation (see the module docstring)."""
 
-    def __init__(self, inv: Invocation, llm: Any, *, out=sys.stdout):
+    def __init__(self, inv: Invocation, llm: Any, *, out=None):
         self.inv = inv
         self.cfg = cfg = inv.config
         self.profile = get_profile(cfg.env)
         self.llm = llm
-        self.out = out
+        self.out = out  # None: sys.stdout at the time of printing
         self.folder = RunFolder(Path(cfg.run_dir))
         self.store = None
         self.memory = None
@@ -464,7 +464,7 @@ class Runner:
             load()
 
     def _say(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+        print(text, file=self.out or sys.stdout, flush=True)
 
     def close(self) -> None:
         if self.store is not None:

@@ -83,7 +83,7 @@ def check_run_folder(run: Path, *, env: str, passes: list[tuple[str, int]]) -> d
     return summary
 
 
-def test_webshop_train_and_test_through_the_cli(tmp_path):
+def test_webshop_train_and_test_through_the_cli(tmp_path, monkeypatch, capsys):
     run = tmp_path / "runs" / "ws"
     result = run_cli("train", "--env", "webshop", "--llm", "fake", "--train-set", "500:503",
                      "--test-set", "0:4", "--epochs", "2", "--run-dir", run, "--concurrency", "2",
@@ -99,16 +99,18 @@ def test_webshop_train_and_test_through_the_cli(tmp_path):
     assert [row[:2] for row in table] == [["train", "1"], ["test", "1"], ["train", "2"], ["test", "2"]]
     assert "epoch 1/2 train" in result.stderr and "success" in result.stderr  # progress bars
 
-    # `rememberer test` on the trained memory: a new run folder, the memory read and unchanged
+    # `rememberer test` on the trained memory (in this process): a new run folder; the memory is
+    # read and left unchanged
+    monkeypatch.chdir(tmp_path)
     before = memory_rows(run / "memory")
-    tested = run_cli("test", "--env", "webshop", "--llm", "fake", "--memory", run / "memory",
-                     "--test-set", "10:12", "--run-dir", tmp_path / "runs" / "t", "--no-progress",
-                     cwd=tmp_path)
-    assert tested.returncode == 0, tested.stderr
+    code, out, err = in_process(capsys, "test", "--env", "webshop", "--llm", "fake", "--memory",
+                                run / "memory", "--test-set", "10:12", "--run-dir", "runs/t",
+                                "--no-progress")
+    assert code == 0, err
     assert memory_rows(run / "memory") == before
     test_summary = json.loads((tmp_path / "runs" / "t" / "summary.json").read_text())
     assert [(p["split"], p["epoch"], p["episodes"]) for p in test_summary["passes"]] == [("test", 0, 2)]
-    assert test_summary["command"] == "test"
+    assert test_summary["command"] == "test" and "already holds" in out
 
 
 def test_wikihow_train_through_the_script(tmp_path):

@@ -49,9 +49,13 @@ def make_llm_for(inv: Invocation):
 
 
 def run(inv: Invocation, parser: argparse.ArgumentParser) -> int:
+    import torch
+
+    from agent.run_config import default_threads
     from agent.runner import CONFIG_FILE, Runner, RunFolder
 
     cfg = inv.config
+    torch.set_num_threads(cfg.threads or default_threads())
     folder = RunFolder(Path(cfg.run_dir))
     if not inv.resume and folder.has_run():
         raise AgentError(f"{folder.path} already holds a run; continue it with --resume or pick "
