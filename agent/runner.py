@@ -203,6 +203,10 @@ class LockedMemory:
         with self._lock:
             return self.store.retrieve(state, m=m, lam=lam)
 
+    def count(self) -> int:
+        with self._lock:
+            return self.store.count()
+
 
 def open_memory(cfg: RunConfig):
     """The experience store of the run (embedded folder or server, a few tries for a server)."""
@@ -451,7 +455,7 @@ class Runner:
             memory = {"location": cfg.memory_location(), "collection": cfg.collection,
                       "embedding_model": self.store.embedder.name,
                       "experiences_at_start": self.start_count,
-                      "experiences": self.store.count()}
+                      "experiences": self.memory.count()}
         return summarize(self.records, run=cfg.name, run_dir=cfg.run_dir,
                          command=self.inv.command, status=status, env=cfg.env, policy=cfg.policy,
                          llm=self.llm.name, memory=memory, settings=dataclasses.asdict(cfg),

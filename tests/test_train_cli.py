@@ -192,3 +192,43 @@ def test_an_existing_run_folder_needs_resume(workdir, capsys):
     (workdir / "r" / "config.toml").write_text('env = "webshop"\n')
     code, _, err = in_process(capsys, "train", "--env", "webshop", "--llm", "fake", "--run-dir", "r")
     assert "already holds a run; continue it with --resume" in one_error_line(code, err)
+
+
+def test_concurrent_test_episodes_on_a_server_llm_match_sequential_ones(workdir, capsys):
+    """--concurrency 3 against a real OpenAI-compatible server on loopback: requests overlap, and
+    the episodes are the ones a sequential pass plays."""
+    import threading
+    import time
+
+    from agent.profiles import get_profile
+    from agent.runner import FakePlayerForTests
+    from tests.openai_test_server import OpenAITestServer
+
+    player = FakePlayerForTests(get_profile("wikihow"))
+    lock, in_flight, most = threading.Lock(), [0], [0]
+
+    def respond(prompt: str) -> str:
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        time.sleep(0.02)
+        with lock:
+            in_flight[0] -= 1
+        return player(prompt)
+
+    episodes = {}
+    with OpenAITestServer(responder=respond) as server:
+        for workers in (1, 3):
+            run = f"c{workers}"
+            code, _, err = in_process(
+                capsys, "test", "--env", "wikihow", "--llm", "openai", "--model", "test-chat",
+                "--base-url", server.base_url, "--no-cache", "--test-set", "0:6",
+                "--concurrency", workers, "--run-dir", run, "--name", "same", "--no-progress")
+            assert code == 0, err
+            records = [json.loads(line) for line in (workdir / run / "episodes.jsonl").open()]
+            episodes[workers] = sorted((r["episode_id"], [s["action"] for s in r["steps"]],
+                                        r["total_reward"]) for r in records)
+            if workers == 1:
+                assert most[0] == 1
+    assert most[0] > 1
+    assert episodes[1] == episodes[3] and len(episodes[1]) == 6
