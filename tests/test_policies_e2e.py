@@ -20,6 +20,7 @@ from agent.profiles import get_profile
 from memory_store.embedding import Embedder
 from memory_store.store import ExperienceStore
 from tests.openai_test_server import OpenAITestServer
+from tests.episodes import oracle_for, play
 
 ENVS = [("webshop", 11), ("wikihow", 12)]
 
@@ -44,31 +45,6 @@ def memory(embedder):
     yield factory
     for store in opened:
         store.close()
-
-
-def oracle_for(name, env):
-    if name == "webshop":
-        from environments.webshop.oracle import OraclePolicy
-
-        return OraclePolicy(env)
-    from environments.wikihow.oracle import OraclePolicy
-
-    return OraclePolicy()
-
-
-def play(policy, profile, env, index, before_step=None):
-    observation, info = env.reset(options=profile.reset_options(index))
-    policy.reset(info)
-    decisions, total = [], 0.0
-    while True:
-        if before_step is not None:
-            before_step(observation, info)
-        decision = policy.act(observation, info)
-        decisions.append(decision)
-        observation, reward, terminated, truncated, info = env.step(decision.action)
-        total += reward
-        if terminated or truncated:
-            return decisions, total, terminated
 
 
 @pytest.mark.parametrize("name, index", ENVS)

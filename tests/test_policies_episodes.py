@@ -13,6 +13,7 @@ from agent.llm import make_llm
 from agent.policies import LLMOnlyPolicy, ReActPolicy, RemembererPolicy
 from agent.profiles import get_profile
 from agent.prompts import ENCOURAGED
+from tests.episodes import oracle_for, play
 
 ENVS = ["webshop", "wikihow"]
 
@@ -20,32 +21,6 @@ ENVS = ["webshop", "wikihow"]
 @pytest.fixture(scope="module")
 def envs():
     return {name: get_profile(name).make_env() for name in ENVS}
-
-
-def oracle_for(name, env):
-    if name == "webshop":
-        from environments.webshop.oracle import OraclePolicy
-
-        return OraclePolicy(env)
-    from environments.wikihow.oracle import OraclePolicy
-
-    return OraclePolicy()
-
-
-def play(policy, profile, env, index, respond=None):
-    """One episode; `respond(observation, info)` sets what the fake LLM will answer next."""
-    observation, info = env.reset(options=profile.reset_options(index))
-    policy.reset(info)
-    decisions, total = [], 0.0
-    while True:
-        if respond is not None:
-            respond(observation, info)
-        decision = policy.act(observation, info)
-        decisions.append(decision)
-        observation, reward, terminated, truncated, info = env.step(decision.action)
-        total += reward
-        if terminated or truncated:
-            return decisions, total, terminated
 
 
 class OracleAnswers:
