@@ -240,8 +240,8 @@ def plot_curves(summaries: Sequence[dict], path: Path) -> None:
                 # a run without training (a baseline): a level line to compare against
                 for ax, value in ((axes[0], 100 * rows[0]["success_rate"]), (axes[1], rows[0]["score"])):
                     ax.axhline(value, color=colour, linestyle=":", linewidth=1.5)
-                    ax.plot([0], [value], marker, color=colour, label=f"{label} (no training)"
-                            if ax is axes[0] else None)
+                    ax.plot([0], [value], marker=marker, linestyle=":", color=colour,
+                            label=f"{label} (no training)" if ax is axes[0] else None)
                 continue
             epochs = [p["epoch"] for p in rows]
             axes[0].plot(epochs, [100 * p["success_rate"] for p in rows], style, color=colour,
@@ -254,7 +254,8 @@ def plot_curves(summaries: Sequence[dict], path: Path) -> None:
     axes[1].set_title(f"{' / '.join(score_labels).capitalize()} per epoch")
     axes[1].set_ylabel(" / ".join(f"mean {label}" for label in score_labels))
     top = max((p["score"] for s in summaries for p in s["passes"] if p["episodes"]), default=1.0)
-    axes[1].set_ylim(0, 1.03 if score_labels == ["score"] else max(top, 0.1) * 1.1)  # WebShop: 0-1
+    high = 1.0 if score_labels == ["score"] else max(top, 0.1) * 1.07  # WebShop's score is 0-1
+    axes[1].set_ylim(-0.03 * high, high * 1.03)  # a line at 0 stays visible
     for ax in axes:
         ax.set_xlabel("epoch (0 = no training)")
         ax.set_xticks(range(0, max_epoch + 1))

@@ -392,7 +392,7 @@ class Runner:
             self.skipped[split, epoch] = skipped
         todo = [task for task in tasks if ids[task] not in self.done]
         mine = [r for r in self.records if r["split"] == split and r["epoch"] == epoch]
-        what = "test (before training)" if epoch == 0 else f"epoch {epoch}/{self.cfg.epochs} {split}"
+        what = "test (no training)" if epoch == 0 else f"epoch {epoch}/{self.cfg.epochs} {split}"
         bar = tqdm(total=len(tasks), initial=len(tasks) - len(todo), desc=what, unit="episode",
                    file=sys.stderr, disable=not self.inv.progress, dynamic_ncols=True)
         bar.set_postfix_str(_running(mine, self.cfg.env) + (f", {skipped} solved before, skipped"
