@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -105,17 +106,20 @@ def _duration(seconds: float) -> str:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, markdown: bool = False) -> str:
-    """A text table with right-aligned columns (the first left-aligned), or Markdown."""
+    """A text table (or Markdown): number columns right-aligned, the others left-aligned."""
     cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    numeric = [i > 0 and all(row[i] == "-" or re.match(r"^[-+]?[\d.]", row[i]) for row in cells[1:])
+               for i in range(len(headers))]  # "-" marks a missing number
     if markdown:
         lines = ["| " + " | ".join(cells[0]) + " |",
-                 "|" + "|".join([":---"] + ["---:"] * (len(headers) - 1)) + "|"]
+                 "|" + "|".join("---:" if right else ":---" for right in numeric) + "|"]
         lines += ["| " + " | ".join(row) + " |" for row in cells[1:]]
         return "\n".join(lines)
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     lines = []
     for row in cells:
-        parts = [c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        parts = [c.rjust(w) if right else c.ljust(w)
+                 for c, w, right in zip(row, widths, numeric)]
         lines.append("  ".join(parts).rstrip())
     return "\n".join(lines)
 
