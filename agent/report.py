@@ -47,6 +47,16 @@ SCORING: dict[str, Scoring] = {
 }
 
 
+# Any other environment: mean total reward, success = the episode ended by reaching its goal.
+GENERIC_SCORING = Scoring(
+    "reward", "reward = mean total reward per episode", "success = the episode reached its goal",
+    score=lambda r: float(r["total_reward"]), success=lambda r: bool(r["terminated"]))
+
+
+def scoring_for(env: str) -> Scoring:
+    return SCORING.get(env, GENERIC_SCORING)
+
+
 # --- summary ------------------------------------------------------------------------------------
 
 def summarize(records: Sequence[dict], *, run: str, run_dir: str, command: str, status: str,
@@ -82,7 +92,7 @@ def summarize(records: Sequence[dict], *, run: str, run_dir: str, command: str, 
             "tasks": sorted(r["task"] for r in items),
         })
     tests = [row for row in rows if row["split"] == "test" and row["episodes"]]
-    scoring = SCORING[env]
+    scoring = scoring_for(env)
     return {
         "run": run, "run_dir": run_dir, "command": command, "status": status,
         "env": env, "policy": policy, "llm": llm,

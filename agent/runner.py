@@ -41,7 +41,7 @@ from tqdm import tqdm
 from agent.errors import AgentError
 from agent.profiles import EnvProfile, get_profile
 from agent.run_config import EXEMPLAR_SETS, Invocation, RunConfig, parse_task_set
-from agent.report import SCORING, format_summary, summarize
+from agent.report import format_summary, scoring_for, summarize
 from environments.errors import EnvironmentDataError
 from memory_store.errors import MemoryStoreError
 from memory_store.records import RetrievedState, State, Transition
@@ -149,7 +149,7 @@ def play_episode(profile: EnvProfile, env: Any, policy: Any, task: int, *, episo
     Steps where the model gave no usable answer (the policy's no-op) are logged but are not
     experiences: they never enter the memory.
     """
-    scoring = SCORING[profile.name]
+    scoring = scoring_for(profile.name)
     start = time.perf_counter()
     observation, info = env.reset(options=profile.reset_options(task))
     policy.reset(info)
@@ -269,7 +269,6 @@ class Runner:
         self.skipped: dict[tuple[str, int], int] = {}
         self.start_count = 0
         self._local = threading.local()
-        self._started = time.time()
 
     # --- setup ------------------------------------------------------------------------------
     def task_lists(self) -> tuple[list[int], list[int]]:
@@ -359,7 +358,10 @@ class Runner:
             summary = self._run()
         except BaseException:
             if self.folder.path.is_dir():
-                self.folder.write_json(SUMMARY_FILE, self.summary(status="interrupted"))
+                try:
+                    self.folder.write_json(SUMMARY_FILE, self.summary(status="interrupted"))
+                except Exception:  # noqa: BLE001 - never hide the error that stopped the run
+                    pass
             raise
         self.folder.write_json(SUMMARY_FILE, summary)
         self._say("")
@@ -481,7 +483,7 @@ def _running(records: list[dict], env: str) -> str:
     wins = sum(bool(r["success"]) for r in records)
     score = sum(r["score"] for r in records) / len(records)
     return (f"success {wins}/{len(records)} ({100 * wins / len(records):.0f}%), "
-            f"{SCORING[env].score_label} {score:.2f}")
+            f"{scoring_for(env).score_label} {score:.2f}")
 
 
 # --- the fake player (tests only) -----------------------------------------------------------

@@ -88,7 +88,7 @@ def test_a_killed_run_resumes_to_the_memory_of_an_uninterrupted_run(workdir, ref
 
 
 def test_a_crash_after_the_memory_update_is_finished_from_the_pending_file(
-        workdir, reference, monkeypatch):
+        workdir, reference, monkeypatch, capsys):
     """Killed after the updater wrote an episode but before episodes.jsonl got it: the pending
     file finishes that episode on resume, and nothing is counted twice."""
     from agent.cli import main
@@ -104,6 +104,7 @@ def test_a_crash_after_the_memory_update_is_finished_from_the_pending_file(
 
     monkeypatch.setattr(RunFolder, "append", crash_on_the_fourth)
     assert main([*RUN, "--run-dir", "crashed"]) == 130
+    assert "continue with `rememberer train --run-dir crashed --resume`" in capsys.readouterr().err
     assert calls[-1].startswith("same/train/") and (workdir / "crashed" / "pending-episode.json").exists()
     assert json.loads((workdir / "crashed" / "summary.json").read_text())["status"] == "interrupted"
     monkeypatch.setattr(RunFolder, "append", real_append)

@@ -80,6 +80,11 @@ def run(inv: Invocation, parser: argparse.ArgumentParser) -> int:
                 config_toml(cfg, parser, command=inv.command, memory_given=inv.memory_given),
                 encoding="utf-8")
         runner.run()
+    except KeyboardInterrupt:
+        if (folder.path / CONFIG_FILE).exists():
+            print(f"rememberer: the finished episodes are saved; continue with `rememberer "
+                  f"{inv.command} --run-dir {folder.path} --resume`", file=sys.stderr)
+        raise
     finally:
         runner.close()
     return 0
