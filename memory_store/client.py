@@ -90,7 +90,8 @@ class MemoryClient:
                     f"memory at {path} is open for writing by another process; wait for it to "
                     "finish, open it read-only, or serve it with `chroma run` and use --host/--port"
                 ) from None
-        chroma = chromadb.PersistentClient(path=str(path), settings=_settings())
+        # Absolute: chromadb caches clients by path string, so a relative one breaks after chdir.
+        chroma = chromadb.PersistentClient(path=str(path.resolve()), settings=_settings())
         return cls(chroma, location=str(path), lock=lock, read_only=read_only)
 
     @property
