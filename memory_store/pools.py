@@ -87,16 +87,23 @@ PoolDumper.add_representer(
 
 
 def load_yaml(path: Path) -> object:
-    text = _read_text(path)
+    return loads_yaml(_read_text(path), source=str(path))
+
+
+def loads_yaml(text: str, source: str = "<text>") -> object:
+    """Parse pool YAML with `PoolLoader` (safe: standard tags plus `!!python/tuple` only)."""
+    loader = PoolLoader(text)
     try:
-        return yaml.load(text, Loader=PoolLoader)  # noqa: S506 - PoolLoader is a SafeLoader
+        return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
         problem = " ".join(str(exc.problem or exc.context or "malformed YAML").split())
-        raise MemoryStoreError(f"{path}: {where}: {problem}") from None
+        raise MemoryStoreError(f"{source}: {where}: {problem}") from None
     except yaml.YAMLError as exc:
-        raise MemoryStoreError(f"{path}: not valid YAML ({' '.join(str(exc).split())})") from None
+        raise MemoryStoreError(f"{source}: not valid YAML ({' '.join(str(exc).split())})") from None
+    finally:
+        loader.dispose()
 
 
 def _read_text(path: Path) -> str:
