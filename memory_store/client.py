@@ -11,8 +11,6 @@ import os
 import uuid
 from pathlib import Path
 
-import chromadb
-from chromadb.config import Settings
 from filelock import FileLock, Timeout
 
 from memory_store.errors import MemoryStoreError
@@ -25,7 +23,17 @@ LOCK_NAME = "rememberer-writer.lock"
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 
-def _settings() -> Settings:
+def _chromadb():
+    """chromadb, imported on first connection: it takes most of a second, and commands that
+    never open a memory (`--help`, `play`) should not pay for it."""
+    import chromadb
+
+    return chromadb
+
+
+def _settings():
+    from chromadb.config import Settings
+
     return Settings(anonymized_telemetry=False, allow_reset=False)
 
 
@@ -54,6 +62,7 @@ class MemoryClient:
         if in_memory:
             # In-memory clients share one system per process: give each its own database.
             database = f"mem{uuid.uuid4().hex[:12]}"
+            chromadb = _chromadb()
             chromadb.AdminClient(_settings()).create_database(database)
             chroma = chromadb.EphemeralClient(settings=_settings(), database=database)
             return cls(chroma, location=f"in-memory:{database}")
@@ -64,7 +73,7 @@ class MemoryClient:
     @classmethod
     def _connect_server(cls, host: str, port: int) -> "MemoryClient":
         try:
-            chroma = chromadb.HttpClient(host=host, port=port, settings=_settings())
+            chroma = _chromadb().HttpClient(host=host, port=port, settings=_settings())
             chroma.heartbeat()
         except Exception as exc:  # noqa: BLE001 - connection failures come in many types
             raise MemoryStoreError(
@@ -91,7 +100,7 @@ class MemoryClient:
                     "finish, open it read-only, or serve it with `chroma run` and use --host/--port"
                 ) from None
         # Absolute: chromadb caches clients by path string, so a relative one breaks after chdir.
-        chroma = chromadb.PersistentClient(path=str(path.resolve()), settings=_settings())
+        chroma = _chromadb().PersistentClient(path=str(path.resolve()), settings=_settings())
         return cls(chroma, location=str(path), lock=lock, read_only=read_only)
 
     @property
