@@ -105,14 +105,10 @@ def _convert_gguf(gguf_path: Path, out_dir: Path) -> None:
     tokenizer.save_pretrained(out_dir)
 
 
-class LocalGemmaLLM(BaseLLM):
-    """Gemma 3 270M with transformers, completion-style and deterministic.
+class _BundledGemmaLLM(BaseLLM):
+    """What both in-process Gemma backends share: the bundled model, a seed, one lock."""
 
-    temperature 0 decodes greedily; temperature > 0 samples with a generator re-seeded from `seed`
-    on every call, so the same prompt always gives the same text. Generation stops early once a
-    stop string appears (transformers' `stop_strings` criterion), and the text is cut before it.
-    Calls from several threads are served one at a time (torch already uses every core).
-    """
+    backend = ""
 
     def __init__(
         self,
@@ -123,17 +119,33 @@ class LocalGemmaLLM(BaseLLM):
         models_dir: Path,
         cache: ResponseCache | None = None,
     ) -> None:
-        _check_model_name(model, "local")
-        super().__init__(name=f"local:{GEMMA_MODEL}", temperature=temperature, cache=cache)
+        _check_model_name(model, self.backend)
+        super().__init__(name=f"{self.backend}:{GEMMA_MODEL}", temperature=temperature,
+                         cache=cache)
         self.seed = seed
         self.models_dir = Path(models_dir)
-        self.load_seconds: float | None = None  # how long `load()` took, for reports and benchmarks
         self._lock = threading.RLock()
-        self._tokenizer: Any = None
-        self._model: Any = None
 
     def _cache_params(self) -> dict[str, Any]:
         return {"seed": self.seed}
+
+
+class LocalGemmaLLM(_BundledGemmaLLM):
+    """Gemma 3 270M with transformers, completion-style and deterministic.
+
+    temperature 0 decodes greedily; temperature > 0 samples with a generator re-seeded from `seed`
+    on every call, so the same prompt always gives the same text. Generation stops early once a
+    stop string appears (transformers' `stop_strings` criterion), and the text is cut before it.
+    Calls from several threads are served one at a time (torch already uses every core).
+    """
+
+    backend = "local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.load_seconds: float | None = None  # how long `load()` took, for reports and benchmarks
+        self._tokenizer: Any = None
+        self._model: Any = None
 
     def _load_tokenizer(self) -> Any:
         with self._lock:
@@ -203,33 +215,19 @@ def ensure_gguf(models_dir: Path) -> Path:
         raise AgentError(f"cannot assemble the local GGUF model at {target}: {exc}") from exc
 
 
-class LlamaCppLLM(BaseLLM):
+class LlamaCppLLM(_BundledGemmaLLM):
     """Gemma 3 270M (Q4_K_M GGUF) with llama-cpp-python: the optional extra `rememberer[llamacpp]`.
 
     Install with ``CMAKE_ARGS="-DGGML_NATIVE=OFF" pip install 'llama-cpp-python>=0.3'`` (the native
     build crashes on CPUs with AMX). temperature 0 is greedy; sampling uses the fixed `seed`.
     """
 
-    def __init__(
-        self,
-        *,
-        model: str | None = None,
-        temperature: float = 0.1,
-        seed: int = 0,
-        models_dir: Path,
-        cache: ResponseCache | None = None,
-        context_tokens: int = 8192,
-    ) -> None:
-        _check_model_name(model, "llamacpp")
-        super().__init__(name=f"llamacpp:{GEMMA_MODEL}", temperature=temperature, cache=cache)
-        self.seed = seed
-        self.models_dir = Path(models_dir)
-        self.context_tokens = context_tokens
-        self._lock = threading.RLock()
-        self._llama: Any = None
+    backend = "llamacpp"
 
-    def _cache_params(self) -> dict[str, Any]:
-        return {"seed": self.seed}
+    def __init__(self, *, context_tokens: int = 8192, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.context_tokens = context_tokens
+        self._llama: Any = None
 
     def load(self) -> Any:
         with self._lock:

@@ -106,6 +106,7 @@ class ExperienceStore:
         self._check_model()
         self._task_index = None  # ({env: (ids, texts, matrix)}, tasks count), loaded lazily
         self._state_index = None  # StateIndex, loaded lazily by retrieval
+        self._batch_size: int | None = None
 
     # --- opening ------------------------------------------------------------------------
 
@@ -238,10 +239,13 @@ class ExperienceStore:
             self._task_index = None  # reload on next retrieval
 
     def _max_batch(self) -> int:
-        try:
-            return max(1, min(5000, int(self.client.chroma.get_max_batch_size())))
-        except Exception:  # noqa: BLE001 - older servers lack the endpoint
-            return 1000
+        """Rows per write call; asked of Chroma once (a round trip on a server)."""
+        if self._batch_size is None:
+            try:
+                self._batch_size = max(1, min(5000, int(self.client.chroma.get_max_batch_size())))
+            except Exception:  # noqa: BLE001 - older servers lack the endpoint
+                self._batch_size = 1000
+        return self._batch_size
 
     def update_metadata(self, ids: Sequence[str], metadatas: Sequence[dict]) -> None:
         """Merge metadata keys into existing rows (Chroma's update keeps the other keys)."""

@@ -65,6 +65,14 @@ def chroma_server(tmp_path_factory):
         log.close()
 
 
+@pytest.fixture(scope="session")
+def webshop_sample(tmp_path_factory):
+    """A tiny data folder in WebShop's own file formats (read-only for the tests using it)."""
+    from environments.webshop.sample import write_sample
+
+    return write_sample(tmp_path_factory.mktemp("webshop-sample"))
+
+
 @pytest.fixture
 def fake_embedder():
     from memory_store.embedding import FakeEmbedderForTests

@@ -10,17 +10,11 @@ import environments  # noqa: F401  (registers the environments)
 from environments.errors import EnvironmentDataError
 from environments.webshop import SPLITS, WebShopEnv, num_goals
 from environments.webshop.env import parse_action
-from environments.webshop.sample import write_sample
-
-
-@pytest.fixture(scope="module")
-def sample_dir(tmp_path_factory):
-    return write_sample(tmp_path_factory.mktemp("webshop-sample"))
 
 
 @pytest.fixture
-def env(sample_dir):
-    env = WebShopEnv(data_dir=sample_dir)
+def env(webshop_sample):
+    env = WebShopEnv(data_dir=webshop_sample)
     env.reset(options={"goal": 1})
     return env
 
@@ -112,38 +106,38 @@ def test_reward_only_at_purchase(env):
 
 
 @pytest.mark.parametrize("max_steps", [1, 3, 15])
-def test_truncation_after_max_steps(sample_dir, max_steps):
-    env = WebShopEnv(data_dir=sample_dir, max_steps=max_steps)
+def test_truncation_after_max_steps(webshop_sample, max_steps):
+    env = WebShopEnv(data_dir=webshop_sample, max_steps=max_steps)
     env.reset(options={"goal": 0})
     flags = [env.step("click[nothing]")[2:4] for _ in range(max_steps)]
     assert flags[:-1] == [(False, False)] * (max_steps - 1)
     assert flags[-1] == (False, True)
 
 
-def test_unknown_goal_is_a_one_line_error(sample_dir):
-    env = WebShopEnv(data_dir=sample_dir)
+def test_unknown_goal_is_a_one_line_error(webshop_sample):
+    env = WebShopEnv(data_dir=webshop_sample)
     for bad in (3, -1, "1", 1.0, True):
         with pytest.raises(EnvironmentDataError, match=r"^unknown WebShop goal .*: valid goals are 0\.\.2$"):
             env.reset(options={"goal": bad})
     assert env.reset(options={"goal": np.int64(2)})[1]["goal"] == 2
 
 
-def test_bad_constructor_arguments(sample_dir):
+def test_bad_constructor_arguments(webshop_sample):
     with pytest.raises(EnvironmentDataError, match="max_steps"):
-        WebShopEnv(data_dir=sample_dir, max_steps=0)
+        WebShopEnv(data_dir=webshop_sample, max_steps=0)
     with pytest.raises(EnvironmentDataError, match="render_mode"):
-        WebShopEnv(data_dir=sample_dir, render_mode="rgb_array")
+        WebShopEnv(data_dir=webshop_sample, render_mode="rgb_array")
 
 
-def test_reset_without_goal_is_seeded(sample_dir):
-    env = WebShopEnv(data_dir=sample_dir)
+def test_reset_without_goal_is_seeded(webshop_sample):
+    env = WebShopEnv(data_dir=webshop_sample)
     first = [env.reset(seed=s)[1]["goal"] for s in range(6)]
     assert first == [env.reset(seed=s)[1]["goal"] for s in range(6)]
     assert set(first) <= {0, 1, 2}
 
 
-def test_ansi_render_returns_the_observation(sample_dir):
-    env = WebShopEnv(data_dir=sample_dir, render_mode="ansi")
+def test_ansi_render_returns_the_observation(webshop_sample):
+    env = WebShopEnv(data_dir=webshop_sample, render_mode="ansi")
     observation, _ = env.reset(options={"goal": 0})
     assert env.render() == observation
 

@@ -5,20 +5,14 @@ from __future__ import annotations
 import pytest
 
 from environments.webshop import WebShopEnv
-from environments.webshop.sample import write_sample
 
 MEN_GOAL = "men's running shoes with a wide toe box, size 10, and price lower than 90.00 dollars"
 RESULTS_HEAD = f"\nInstruction: \n{MEN_GOAL} \n[Back to Search]"
 
 
-@pytest.fixture(scope="module")
-def sample_dir(tmp_path_factory):
-    return write_sample(tmp_path_factory.mktemp("webshop-sample"))
-
-
 @pytest.fixture
-def env(sample_dir):
-    env = WebShopEnv(data_dir=sample_dir)
+def env(webshop_sample):
+    env = WebShopEnv(data_dir=webshop_sample)
     env.reset(options={"goal": 0})
     return env
 
