@@ -57,6 +57,9 @@ class Registry:
         return list(self.entries)
 
     def spec(self, name: str) -> EnvSpec:
+        found = self.entries.get(name)
+        if isinstance(found, EnvSpec):  # the common case, on every stored row: keep it cheap
+            return found
         self.load_plugins()
         key = name.strip().lower() if isinstance(name, str) else ""
         if key not in self.entries:
