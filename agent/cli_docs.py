@@ -87,7 +87,8 @@ def _visible(action: argparse.Action) -> bool:
 def _usage(path: str, parser: argparse.ArgumentParser) -> str:
     words = [path]
     options = [a for a in parser._actions if a.option_strings and _visible(a)]  # noqa: SLF001
-    if options:
+    words += [f"{a.option_strings[-1]} {_metavar(a)}" for a in options if a.required]
+    if any(not a.required for a in options):
         words.append("[options]")
     for action in parser._actions:  # noqa: SLF001
         if action.option_strings:
@@ -125,7 +126,9 @@ def _section(path: str, parser: argparse.ArgumentParser, summary: str) -> list[s
         lines += [f"**{_escape(title)}**", "", "| argument | meaning |", "|---|---|"]
         for action in actions:
             label = _option_label(action) if action.option_strings else _positional_usage(action)
-            lines.append(f"| {_code(label)} | {_escape(_help(action, path))} |")
+            required = action.required and action.option_strings
+            text = _escape(_help(action, path)) + (" (required)" if required else "")
+            lines.append(f"| {_code(label)} | {text} |")
         lines.append("")
     return lines
 
