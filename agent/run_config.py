@@ -187,7 +187,8 @@ def _add_settings(parser: argparse.ArgumentParser, actions: list[argparse.Action
     test_note = (f", or {TEST_BACKEND} (the test suite's stand-in)"
                  if TEST_BACKEND in backend_names() else "")
     actions += add_llm_arguments(
-        parser, backend_flag="--llm", hidden_aliases=("--backend",), choices=backend_names(),
+        parser, backend_flag="--llm", hidden_aliases=("--backend",),
+        choices=[b for b in ("local", "openai", "llamacpp", TEST_BACKEND) if b in backend_names()],
         backend_help="LLM backend: local (embedded Gemma 3 270M), openai (any OpenAI-compatible "
                      f"server), llamacpp{test_note} (default: openai when OPENAI_API_KEY is set, "
                      "else local)",
