@@ -5,7 +5,12 @@ environment's spec compares patterns instead) share f_g. f_g is computed exactly
 embeddings), groups are visited in decreasing f_g, and the search stops once even a perfect
 f_o = 1 in the next group, λ·f_g + (1-λ), could not beat (or tie) the m-th best score found. The
 answer is then the same as scoring every stored state, which `brute_force_retrieve` does for
-tests and benchmarks. Ties go to the state with more visits, then to the smaller state id.
+tests and benchmarks.
+
+Ties go to the state with more visits, then to the older state (the one whose first row was
+written first: `records.state_order`), then to the smaller state id. Older-first is the
+original's rule: it sorted candidates by (score, visits) with a stable sort over its records in
+insertion order. The agent's exemplars and the updater's bootstrap state use this one order.
 """
 
 from __future__ import annotations
@@ -57,8 +62,14 @@ def _groups(store, state: State, similarity: Similarity,
         yield float(sims[i]), "task_id", ids[i]
 
 
+def rank_key(score: float, visits: int, order: tuple[int, int], state_id: str) -> tuple:
+    """The sort key of a candidate state, best first: higher score, more visits, older, then
+    smaller state id (so the order is total)."""
+    return (-score, -visits, *order, state_id)
+
+
 def _rank(found: Iterable[RetrievedState]) -> list[RetrievedState]:
-    ranked = sorted(found, key=lambda r: (-r.score, -r.visits, r.state_id))
+    ranked = sorted(found, key=lambda r: rank_key(r.score, r.visits, r.order, r.state_id))
     for entry in ranked:
         entry.actions.sort(key=lambda a: (-a.q, a.action))
     return ranked
@@ -77,7 +88,7 @@ def retrieve(store, state: State, *, m: int = 2, lam: float = 0.5) -> list[Retri
     f_o_of: dict = {}
     scored: dict[str, tuple[float, int, float, float]] = {}  # id -> (s, visits, f_g, f_o)
     best: list[str] = []
-    rank_key = lambda i: (-scored[i][0], -scored[i][1], i)  # noqa: E731
+    order_of = lambda i: rank_key(*scored[i][:2], index.states[i].order, i)  # noqa: E731
     for f_g, key, value in _groups(store, state, similarity, index.patterns(state.env)):
         if len(best) >= m and scored[best[m - 1]][0] > lam * f_g + (1.0 - lam):
             break  # nothing in this or any later group can reach the m-th best score
@@ -88,7 +99,7 @@ def retrieve(store, state: State, *, m: int = 2, lam: float = 0.5) -> list[Retri
                 f_o_of[entry.key] = similarity.observation_similarity(query_key, entry.key)
             f_o = f_o_of[entry.key]
             scored[state_id] = (lam * f_g + (1.0 - lam) * f_o, entry.visits, f_g, f_o)
-        best = heapq.nsmallest(m, [*best, *members], key=rank_key)
+        best = heapq.nsmallest(m, [*best, *members], key=order_of)
     return _fetch(store, best, scored, index)
 
 
