@@ -89,7 +89,6 @@ class ExperienceStore:
         self._task_index = None  # ({env: (ids, texts, matrix)}, tasks count), loaded lazily
         self._state_index: StateIndex | None = None  # loaded lazily by retrieval
         self._batch_size: int | None = None
-        self._next_seq: int | None = None  # cached when this store is the only writer
 
     # --- opening ------------------------------------------------------------------------
 
@@ -228,16 +227,16 @@ class ExperienceStore:
                 self._state_index.add_row(exp.id, meta, exp.state.observation)
 
     def _reserve_seq(self, count: int) -> int:
-        """Take `count` creation sequence numbers; returns the first. The counter is written
-        before the rows that use it, so a crash in between leaves a gap, never a duplicate."""
-        if self._next_seq is None or not self.client.exclusive:
-            got = self._episodes.get(ids=[SEQUENCE_ROW], include=["metadatas"])
-            self._next_seq = int(got["metadatas"][0]["next_seq"]) if got["ids"] else 0
-        first = self._next_seq
-        if count:
-            self._next_seq += count
-            self._write(self._episodes, "upsert", [SEQUENCE_ROW], embeddings=[_LEDGER_VECTOR],
-                        metadatas=[{"next_seq": self._next_seq}])
+        """Take `count` creation sequence numbers; returns the first. The counter is read on
+        every write (one small get: another store object or writer may have moved it) and
+        written before the rows that use it, so a crash in between leaves a gap, never a
+        duplicate."""
+        if not count:
+            return 0
+        got = self._episodes.get(ids=[SEQUENCE_ROW], include=["metadatas"])
+        first = int(got["metadatas"][0]["next_seq"]) if got["ids"] else 0
+        self._write(self._episodes, "upsert", [SEQUENCE_ROW], embeddings=[_LEDGER_VECTOR],
+                    metadatas=[{"next_seq": first + count}])
         return first
 
     def _add_tasks(self, exps: list[Experience], vectors: np.ndarray) -> None:
@@ -376,7 +375,6 @@ class ExperienceStore:
                     if progress:
                         progress(copied)
         target._task_index = target._state_index = None
-        target._next_seq = None
         return copied
 
     # --- retrieval ------------------------------------------------------------------------

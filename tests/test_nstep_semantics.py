@@ -150,3 +150,12 @@ def test_retrieval_ranks_exact_ties_older_first_after_a_reopen(tmp_path):
         found = s.retrieve(RED_MUG, m=3)
         assert [f.state_id for f in found] == [older.state_id, newer.state_id, third.state_id]
         assert [f.order for f in found] == [(0, 0), (0, 1), (0, 2)]
+
+
+def test_an_import_numbers_new_rows_oldest_first(store):
+    from memory_store.pools import write_experiences
+
+    older, newer = two_item_pages()
+    write_experiences(store, [Experience(newer, "click[buy now]", q=0.7, visits=1, created_at=20.0),
+                              Experience(older, "click[buy now]", q=0.2, visits=1, created_at=10.0)])
+    assert [f.state_id for f in store.retrieve(RED_MUG, m=2)] == [older.state_id, newer.state_id]
