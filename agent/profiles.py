@@ -18,16 +18,18 @@ from typing import Any
 
 from agent.errors import AgentError
 from agent.parsing import WEBSHOP_SYNTAX, WIKIHOW_SYNTAX, ActionSyntax
-from memory_store.records import State
+from environments.action_patterns import ActionPattern
+from memory_store.records import State, history_pair
 
 HISTORY_LENGTH = 5  # how many of the latest actions a state carries (and the prompt shows)
 NO_HISTORY = "(none yet)"
 
 
-def history_entry(action: str, reason: str) -> str:
-    """How one past action is written into `State.history` and the prompt."""
-    reason = " ".join(reason.split())
-    return f"{action}: {reason}" if reason else action
+def history_entry(action: str) -> str:
+    """How one past action is written into `State.history` and the prompt: the action alone.
+    (Writing `action: reason` there taught the model to answer in that shape instead of the
+    `action -> value reason` the prompt asks for; the reasons also cost many prompt tokens.)"""
+    return " ".join(action.split())
 
 
 def _clean_lines(text: str) -> list[str]:
@@ -37,9 +39,11 @@ def _clean_lines(text: str) -> list[str]:
 
 
 def _history_block(state: State) -> list[str]:
+    """The latest actions, one per line. Only the action of an entry is shown: entries imported
+    from the original pools (and memories of older versions) also carry a reason."""
     lines = [f"Last {HISTORY_LENGTH} actions:"]
     entries = state.history[-HISTORY_LENGTH:]
-    lines += [f"- {entry}" for entry in entries] if entries else [f"- {NO_HISTORY}"]
+    lines += [f"- {history_pair(entry)[0]}" for entry in entries] if entries else [f"- {NO_HISTORY}"]
     return lines
 
 
@@ -58,6 +62,7 @@ class EnvProfile:
     build_state: Callable[[str, Mapping[str, Any], tuple[str, ...]], State]
     render_input: Callable[[State], str]
     valid_actions: Callable[[State, random.Random], list[str]]  # concrete valid actions
+    action_patterns: Callable[[State], list[ActionPattern]]  # every valid action, for decoding
     noop_action: str = "NOOP"  # sent when the model gave nothing usable; the env ignores it
 
     # --- environment -------------------------------------------------------------------------
@@ -142,9 +147,18 @@ def webshop_action_of(available: str) -> str:
     return "search[<keywords>]" if available == "search" else f"click[{available}]"
 
 
+def _without_request(lines: list[str], task: str) -> list[str]:
+    """The page lines without the "Instruction:" line and the request under it: the prompt
+    already states the request once, on its first line."""
+    for i in range(len(lines) - 1):
+        if lines[i].strip() == "Instruction:" and lines[i + 1].strip() == task.strip():
+            return lines[:i] + lines[i + 2:]
+    return lines
+
+
 def _webshop_input(state: State) -> str:
     lines = [f"Request: {state.task}", *_history_block(state), "Observation:"]
-    lines += _clean_lines(state.observation)
+    lines += _without_request(_clean_lines(state.observation), state.task)
     lines.append("Available actions:")
     lines += [f"- {webshop_action_of(a)}" for a in state.available_actions]
     return "\n".join(lines)
@@ -163,6 +177,12 @@ def _webshop_valid_actions(state: State, rng: random.Random) -> list[str]:
     return actions
 
 
+def _webshop_action_patterns(state: State) -> list[ActionPattern]:
+    from environments.webshop.actions import action_patterns
+
+    return action_patterns(state)
+
+
 WEBSHOP = EnvProfile(
     name="webshop",
     env_module="environments.webshop",
@@ -175,6 +195,7 @@ WEBSHOP = EnvProfile(
     build_state=_webshop_state,
     render_input=_webshop_input,
     valid_actions=_webshop_valid_actions,
+    action_patterns=_webshop_action_patterns,
 )
 
 
@@ -198,8 +219,6 @@ then give exactly one line `Action: <action>`, where the action is CLICK(<id>), 
 to type text into element <id> and submit it, SCROLL(UP), SCROLL(DOWN), SCROLL(LEFT), \
 SCROLL(RIGHT) or GOBACK. Here are some worked examples."""
 
-_ELEMENT = re.compile(r"<(?P<tag>[a-z]+)\b(?P<attrs>[^>]*)>")
-_ID = re.compile(r"\bid=\"(?P<id>\d+)\"")
 _HOW_TO = re.compile(r"(?P<topic>how to [^.\"]+)", re.IGNORECASE)
 
 
@@ -236,19 +255,21 @@ def _wikihow_valid_actions(state: State, rng: random.Random) -> list[str]:
     own list of available actions uses that list instead.)"""
     if state.available_actions:
         return list(state.available_actions)
+    from environments.wikihow.actions import screen_targets
+
     actions: list[str] = []
-    for line in state.observation.splitlines():
-        element = _ELEMENT.search(line)
-        ident = _ID.search(element.group("attrs")) if element else None
-        if element is None or ident is None:
-            continue
-        attrs = element.group("attrs")
-        if 'clickable="true"' in attrs:
-            actions.append(f"CLICK({ident.group('id')})")
-        if element.group("tag") == "input" or 'alt="Search"' in attrs:
-            actions.append(f"INPUT({ident.group('id')}, {wikihow_search_text(state.task)})")
-    actions += ["SCROLL(UP)", "SCROLL(DOWN)", "GOBACK"]
-    return actions
+    for ident, clickable, typeable in screen_targets(state.observation):
+        if clickable:
+            actions.append(f"CLICK({ident})")
+        if typeable:
+            actions.append(f"INPUT({ident}, {wikihow_search_text(state.task)})")
+    return actions + ["SCROLL(UP)", "SCROLL(DOWN)", "GOBACK"]
+
+
+def _wikihow_action_patterns(state: State) -> list[ActionPattern]:
+    from environments.wikihow.actions import action_patterns
+
+    return action_patterns(state)
 
 
 WIKIHOW = EnvProfile(
@@ -263,6 +284,7 @@ WIKIHOW = EnvProfile(
     build_state=_wikihow_state,
     render_input=_wikihow_input,
     valid_actions=_wikihow_valid_actions,
+    action_patterns=_wikihow_action_patterns,
 )
 
 

@@ -86,6 +86,8 @@ class RunConfig:
     seed: int
     llm_cache: str | None
     no_cache: bool
+    guided: str  # how the openai backend sends the answer constraint: none | vllm | llamacpp
+    free_text: bool  # no constrained decoding: the model writes free text, the parser reads it
     concurrency: int
     threads: int | None  # torch CPU threads (local LLM, embeddings); None: `default_threads()`
     name: str  # the run's name: part of every episode id, so it never changes on resume
@@ -166,6 +168,10 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     retrieval.add_argument("--max-tokens", type=int, metavar="N", default=None,
                            help="tokens the LLM may write per answer (default: the quick setting, "
                                 "48, enough for one advice line; ReAct 192; the paper configs 128)")
+    retrieval.add_argument("--free-text", action="store_true", default=False,
+                           help="do not constrain answers to the valid actions of the state (the "
+                                "local model and --guided servers otherwise can only write a valid "
+                                "action); the parser alone reads what the model wrote")
     retrieval.add_argument("--no-random", action="store_true", default=False,
                            help="ablation: advice = top and bottom recorded actions, no random exploration")
     retrieval.add_argument("--no-discouraged", action="store_true", default=False,

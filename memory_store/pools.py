@@ -19,9 +19,10 @@ format back (tuple keys, shared action tuples as anchors and aliases), loadable 
 Mapping to the memory's records:
 - WebShop task: the key's "Instruction: " prefix is removed on import and added on export
   (`State.task` holds the bare request, as the WebShop environment gives it).
-- `action_history` tuples become `State.history` strings "<action>: <reason>" (as
-  `agent.profiles.history_entry` writes them; whitespace in the reason collapsed), split back on
-  export at the first ": " that follows a complete action.
+- `action_history` tuples become `State.history` strings "<action>: <reason>"
+  (`records.history_text`; whitespace in the reason collapsed), split back on export at the first
+  ": " that follows a complete action. (The agent's own history holds the actions alone and its
+  prompts show only the action of an entry.)
 - The state's `number` and the record `id` are not stored: on export `number` is the sum of the
   action visits and `id` numbers the states oldest first.
 
@@ -48,7 +49,8 @@ import yaml
 from memory_store.client import MemoryClient
 from memory_store.errors import MemoryStoreError
 from memory_store.records import (
-    Experience, State, experience_from_json, experience_to_json, normalize_action,
+    Experience, State, experience_from_json, experience_to_json, history_pair, history_text,
+    normalize_action,
 )
 from memory_store.similarity import MATCHERS
 from memory_store.store import ExperienceStore
@@ -59,7 +61,6 @@ CONFLICT_MODES = ("skip", "merge", "replace")
 _INSTRUCTION_PREFIX = re.compile(r"^\s*Instruction:\s*(?:\[SEP\]\s*)?", re.IGNORECASE)
 _WEBSHOP_ACTION = re.compile(r"^(?:search|click)\s*\[", re.IGNORECASE)
 _WIKIHOW_ACTION = re.compile(r"^(?:(?:click|input|scroll)\s*\(|goback\b|noop\b)", re.IGNORECASE)
-_ACTION_END = re.compile(r"(?:[\])]|^[A-Za-z_]+): ")  # "<action>: <reason>" split point
 
 
 # --- YAML: loading and dumping ---------------------------------------------------------------
@@ -154,20 +155,6 @@ def _is_number(value: object) -> bool:
 def _string_tuple(value: object, size: int) -> bool:
     return (isinstance(value, tuple) and len(value) == size
             and all(isinstance(v, str) for v in value))
-
-
-def history_text(action: str, reason: str) -> str:
-    """One `action_history` entry as a `State.history` string (agent.profiles.history_entry)."""
-    reason = " ".join(reason.split())
-    return f"{action}: {reason}" if reason else action
-
-
-def history_pair(text: str) -> tuple[str, str]:
-    """Inverse of `history_text`: split at the first ": " after a complete action."""
-    match = _ACTION_END.search(text)
-    if match is None:
-        return text, ""
-    return text[:match.end() - 2], text[match.end():]
 
 
 def detect_env(data: dict) -> str | None:

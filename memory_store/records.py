@@ -14,12 +14,28 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 _SPACES = re.compile(r"\s+")
+_ACTION_END = re.compile(r"(?:[\])]|^[A-Za-z_]+): ")  # "<action>: <reason>" split point
 
 
 def normalize_action(action: str) -> str:
     """The identity of an action: trimmed, inner whitespace collapsed (case is kept:
     WikiHow's `INPUT(3, How to Knit)` text matters; WebShop actions are already lowercase)."""
     return _SPACES.sub(" ", action.strip())
+
+
+def history_text(action: str, reason: str) -> str:
+    """An imported history entry "<action>: <reason>" (the original pools keep both)."""
+    reason = " ".join(reason.split())
+    return f"{action}: {reason}" if reason else action
+
+
+def history_pair(text: str) -> tuple[str, str]:
+    """(action, reason) of a history entry: split at the first ": " after a complete action
+    (an entry that is an action alone gives an empty reason)."""
+    match = _ACTION_END.search(text)
+    if match is None:
+        return text, ""
+    return text[:match.end() - 2], text[match.end():]
 
 
 def _digest(*parts: str) -> str:
