@@ -179,12 +179,14 @@ class LocalGemmaLLM(_BundledGemmaLLM):
 
             from agent.local_decoding import Decoder
 
-            model = AutoModelForCausalLM.from_pretrained(ensure_converted(self.models_dir), local_files_only=True)
+            folder = ensure_converted(self.models_dir)
+            model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True)
             model.eval()
             threads = self.threads or torch.get_num_threads()
             self._decoder = Decoder(
                 model, tokenizer, prefill_threads=threads, decode_threads=self.decode_threads or threads,
-                reuse_prefix=self.reuse_prefix, boundary_ids=frozenset(_block_end_ids(tokenizer)))
+                reuse_prefix=self.reuse_prefix, boundary_ids=frozenset(_block_end_ids(tokenizer)),
+                tokenizer_file=folder / "tokenizer.json")
             self._model, self._tokenizer = model, tokenizer
             self.load_seconds = time.perf_counter() - start
 
@@ -222,8 +224,7 @@ class LocalGemmaLLM(_BundledGemmaLLM):
 
 def _block_end_ids(tokenizer: Any) -> list[int]:
     """Token ids whose text ends a blank-line-separated block of a prompt (they end in "\n\n")."""
-    return [i for token, i in tokenizer.get_vocab().items()
-            if tokenizer.convert_tokens_to_string([token]).endswith("\n\n")]
+    return sorted(i for token, i in tokenizer.get_vocab().items() if token.endswith("\n\n"))
 
 
 def ensure_gguf(models_dir: Path) -> Path:

@@ -25,6 +25,8 @@ import copy
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 RESTRICTED_HEAD_LIMIT = 4096  # allowed tokens up to which only their output rows are computed
@@ -90,22 +92,27 @@ class Decoder:
     reuse_prefix: bool = True
     snapshots: int = 6
     boundary_ids: frozenset[int] = frozenset()  # tokens that end a block (e.g. "\n\n")
+    tokenizer_file: Path | None = None  # tokenizer.json, for the grammar engine
     cache: PrefixCache = field(init=False)
 
     def __post_init__(self) -> None:
         self.cache = PrefixCache(self.snapshots)
         self._guide_tokenizer: Any = None
+        self._bitmask: Any = None
+        self._bit_shifts: Any = None
 
     # --- grammar -----------------------------------------------------------------------------
     def _matcher(self, regex: str) -> Any:
         import llguidance
-        import llguidance.hf
 
         if self._guide_tokenizer is None:
-            self._guide_tokenizer = llguidance.hf.from_tokenizer(
-                self.tokenizer, n_vocab=int(self.model.config.vocab_size))
-        grammar = llguidance.LLMatcher.grammar_from_regex(regex)
-        matcher = llguidance.LLMatcher(self._guide_tokenizer, grammar, log_level=0)
+            # Built from tokenizer.json by llguidance itself (a few seconds, once per model).
+            source = (Path(self.tokenizer_file).read_text(encoding="utf-8") if self.tokenizer_file
+                      else self.tokenizer.backend_tokenizer.to_str())
+            self._guide_tokenizer = llguidance.LLTokenizer(
+                source, n_vocab=int(self.model.config.vocab_size), eos_token=sorted(self._eos_ids())[0])
+        matcher = llguidance.LLMatcher(self._guide_tokenizer,
+                                       llguidance.LLMatcher.grammar_from_regex(regex), log_level=0)
         if matcher.is_error():
             raise ValueError(f"the answer constraint does not compile: {matcher.get_error()}")
         return matcher
@@ -140,12 +147,12 @@ class Decoder:
             step = [token]
             if matcher is not None:
                 matcher.consume_token(token)
-                if matcher.is_stopped() or matcher.is_accepting() and not self._can_continue(matcher):
+                if matcher.is_stopped():  # the answer is complete: nothing may follow
                     new.append(token)
                     break
                 forced = list(matcher.compute_ff_tokens())[: max_tokens - len(new) - 1]
-                for extra in forced:
-                    matcher.consume_token(extra)
+                if forced:
+                    matcher.consume_tokens(forced)
                 step += forced
                 stats.forced_tokens += len(forced)
             new += step
@@ -165,11 +172,6 @@ class Decoder:
         if ids is None:
             ids = self.tokenizer.eos_token_id
         return set(ids if isinstance(ids, list) else [ids])
-
-    @staticmethod
-    def _can_continue(matcher: Any) -> bool:
-        """True when the grammar allows more tokens after an accepting state."""
-        return not matcher.is_stopped()
 
     def _prefill(self, ids: list[int], stats: DecodeStats) -> tuple[Any, Any]:
         """Run the prompt through the model, resuming from and adding block snapshots."""
@@ -196,9 +198,17 @@ class Decoder:
         with torch.inference_mode():
             input_ids = torch.tensor([ids], dtype=torch.long)
             cache_position = torch.arange(position, position + len(ids), dtype=torch.long)
-            out = self.model.model(input_ids=input_ids, past_key_values=past, use_cache=True,
-                                   cache_position=cache_position)
-        return out.last_hidden_state[0, -1], out.past_key_values
+            out = self.model.model(input_ids=input_ids, use_cache=True, cache_position=cache_position,
+                                   **{self._cache_argument: past})
+        return out.last_hidden_state[0, -1], past  # the cache object is updated in place
+
+    @cached_property
+    def _cache_argument(self) -> str:
+        """`cache` (transformers 5) or `past_key_values` (4.x): the name of the cache argument."""
+        import inspect
+
+        parameters = inspect.signature(self.model.model.forward).parameters
+        return "cache" if "cache" in parameters else "past_key_values"
 
     def _logits(self, hidden: Any, rows: Any = None) -> Any:
         import torch
@@ -236,9 +246,9 @@ class Decoder:
         import llguidance.torch
         import torch
 
-        vocab = int(self.model.config.vocab_size)
-        bitmask = llguidance.torch.allocate_token_bitmask(1, self._guide_tokenizer.vocab_size)
-        llguidance.torch.fill_next_token_bitmask(matcher, bitmask, 0)
-        bits = bitmask[0].view(torch.uint8) if False else bitmask[0]
-        unpacked = ((bits.unsqueeze(-1) >> torch.arange(32, dtype=torch.int32)) & 1).flatten()
-        return torch.nonzero(unpacked[:vocab]).flatten()
+        if self._bitmask is None:
+            self._bitmask = llguidance.torch.allocate_token_bitmask(1, self._guide_tokenizer.vocab_size)
+            self._bit_shifts = torch.arange(32, dtype=torch.int32)
+        llguidance.torch.fill_next_token_bitmask(matcher, self._bitmask, 0)
+        bits = (self._bitmask[0].unsqueeze(-1) >> self._bit_shifts) & 1
+        return torch.nonzero(bits.flatten()[: int(self.model.config.vocab_size)]).flatten()

@@ -9,7 +9,8 @@ text is the step as the recording code rendered it.
     python scripts/record_prompts.py --out /tmp/webshop-calls.jsonl -- \\
         --config scripts/configs/webshop-quick.toml --run-dir /tmp/rec-webshop --no-progress
 
-Then keep an evenly spread subset with `--select N --from A.jsonl B.jsonl --out FILE.json.gz`.
+Then keep a few whole episodes (so that consecutive prompts share what they share in a run):
+`--select 0 2 --steps 6 --from A.jsonl B.jsonl --out scripts/data/llm_prompts.json.gz`.
 """
 
 from __future__ import annotations
@@ -73,15 +74,27 @@ def record(out: Path, train_args: list[str]) -> int:
     return train.main(["train", *train_args])
 
 
-def select(sources: list[Path], count: int, out: Path) -> None:
-    """Keep `count` first-attempt calls of each source file, evenly spread over the run."""
+def episodes(rows: list[dict]) -> list[list[dict]]:
+    """The first-attempt calls of a recording, split into episodes (a new one starts where the
+    state's history is empty)."""
+    first = [r for r in rows if r.get("temperature") is None and r.get("state")]
+    split: list[list[dict]] = []
+    for row in first:
+        if not row["state"]["history"] or not split:
+            split.append([])
+        split[-1].append(row)
+    return split
+
+
+def select(sources: list[Path], picks: list[int], steps: int, out: Path) -> None:
+    """Keep episodes `picks` (indices in run order) of every source, at most `steps` steps each."""
     kept = []
     for source in sources:
         rows = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines()]
-        first = [r for r in rows if r.get("temperature") is None and r.get("state")]
-        unique = list({r["prompt"]: r for r in first}.values())
-        step = max(1, len(unique) / count)
-        kept += [unique[int(i * step)] for i in range(min(count, len(unique)))]
+        runs = episodes(rows)
+        for index in picks:
+            kept += [{**row, "episode": index, "step": n}
+                     for n, row in enumerate(runs[index][:steps])]
     with gzip.open(out, "wt", encoding="utf-8") as handle:
         json.dump({"calls": kept}, handle, ensure_ascii=False, indent=0)
 
@@ -89,13 +102,14 @@ def select(sources: list[Path], count: int, out: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--select", type=int, default=None, metavar="N",
-                        help="instead of running: keep N calls of each --from file")
+    parser.add_argument("--select", type=int, nargs="+", default=None, metavar="EPISODE",
+                        help="instead of running: keep these episodes (run order) of each --from file")
+    parser.add_argument("--steps", type=int, default=6, help="steps kept per selected episode")
     parser.add_argument("--from", dest="sources", type=Path, nargs="*", default=[])
     parser.add_argument("train_args", nargs="*", help="arguments of `rememberer train` (after --)")
     args = parser.parse_args()
     if args.select is not None:
-        select(args.sources, args.select, args.out)
+        select(args.sources, args.select, args.steps, args.out)
         return 0
     return record(args.out, args.train_args)
 
