@@ -122,6 +122,17 @@ class Decoder:
                  regex: str | None = None, stop_check: Any = None) -> tuple[list[int], DecodeStats]:
         """New token ids after `prompt_ids` (at most `max_tokens`; generation ends at the
         end-of-text token, when the constraint is complete, or when `stop_check(new_ids)` says so)."""
+        import torch
+
+        threads = torch.get_num_threads()
+        try:
+            return self._generate(prompt_ids, max_tokens=max_tokens, temperature=temperature,
+                                  seed=seed, regex=regex, stop_check=stop_check)
+        finally:
+            torch.set_num_threads(threads)  # the rest of the process keeps its own setting
+
+    def _generate(self, prompt_ids: list[int], *, max_tokens: int, temperature: float, seed: int,
+                  regex: str | None, stop_check: Any) -> tuple[list[int], DecodeStats]:
         import time
 
         import torch

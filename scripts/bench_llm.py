@@ -176,45 +176,61 @@ def decoder_call(decoder, tokenizer, prompt: str, *, max_tokens: int, stop: list
 
 # --- replay ---------------------------------------------------------------------------------
 
-def replay(path: InferencePath, calls: list[dict], model, tokenizer, seed: int) -> list[StepResult]:
-    import torch
+class Runner:
+    """One inference path with its own decoder (and so its own prefix cache)."""
 
-    from agent.constraints import ADVICE, AnswerConstraint
-    from agent.local_decoding import Decoder
-    from agent.llm_local import _block_end_ids
-    from agent.parsing import parse_advice
-    from agent.policies import MAX_ATTEMPTS, RETRY_TEMPERATURES
-    from agent.profiles import get_profile
+    def __init__(self, path: InferencePath, model, tokenizer):
+        from agent.llm_local import _block_end_ids
+        from agent.local_decoding import Decoder
 
-    decoder = Decoder(model, tokenizer, prefill_threads=path.prefill_threads,
-                      decode_threads=path.decode_threads, reuse_prefix=path.reuse_prefix,
-                      boundary_ids=frozenset(_block_end_ids(tokenizer)))
-    steps = []
-    for call in calls:
+        self.path, self.model, self.tokenizer = path, model, tokenizer
+        self.decoder = Decoder(model, tokenizer, prefill_threads=path.prefill_threads,
+                               decode_threads=path.decode_threads, reuse_prefix=path.reuse_prefix,
+                               boundary_ids=frozenset(_block_end_ids(tokenizer)))
+
+    def step(self, call: dict, seed: int) -> StepResult:
+        """One recorded step, retried as the policy retries an unusable answer."""
+        import torch
+
+        from agent.constraints import ADVICE, AnswerConstraint
+        from agent.parsing import parse_advice
+        from agent.policies import MAX_ATTEMPTS, RETRY_TEMPERATURES
+        from agent.profiles import get_profile
+
+        path = self.path
         profile = get_profile(call["env"])
         prompt = call["prompt"] if path.prompt == "recorded" else rerender(call)
         regex = None
         if path.constrained:
-            patterns = tuple(profile.action_patterns(_state(call["state"])))
-            regex = AnswerConstraint(ADVICE, patterns).regex()
+            regex = AnswerConstraint(ADVICE, tuple(profile.action_patterns(_state(call["state"])))).regex()
         step = StepResult(call["env"], call["episode"], call["step"])
         for attempt in range(MAX_ATTEMPTS):
             temperature = 0.0 if attempt == 0 else RETRY_TEMPERATURES[min(attempt, len(RETRY_TEMPERATURES)) - 1]
             options = dict(max_tokens=call["max_tokens"], stop=call["stop"], temperature=temperature, seed=seed)
             if path.hf_generate:
                 torch.set_num_threads(path.prefill_threads)
-                result = hf_generate(model, tokenizer, prompt, **options)
+                result = hf_generate(self.model, self.tokenizer, prompt, **options)
             else:
-                result = decoder_call(decoder, tokenizer, prompt, regex=regex, **options)
+                result = decoder_call(self.decoder, self.tokenizer, prompt, regex=regex, **options)
             step.calls.append(result)
             parsed = parse_advice(result.text, profile.syntax)
             if parsed.ok:
                 step.action, step.ok = parsed.action, True
                 break
-        steps.append(step)
-        print(f"  {path.name:16} {call['env']:8} ep{call['episode']} step{call['step']}: "
-              f"{step.seconds:6.2f} s, {len(step.calls)} call(s), {step.action or 'NO-OP'}", flush=True)
-    return steps
+        return step
+
+
+def replay(runners: list[Runner], calls: list[dict], seed: int) -> dict[str, list[StepResult]]:
+    """Every step through every path, one step at a time (so that a change of the machine's load
+    during the run falls on all paths alike)."""
+    results: dict[str, list[StepResult]] = {r.path.name: [] for r in runners}
+    for call in calls:
+        for runner in runners:
+            step = runner.step(call, seed)
+            results[runner.path.name].append(step)
+            print(f"  {runner.path.name:16} {call['env']:8} ep{call['episode']} step{call['step']}: "
+                  f"{step.seconds:6.2f} s, {len(step.calls)} call(s), {step.action or 'NO-OP'}", flush=True)
+    return results
 
 
 def quantized_copy(model):
@@ -298,15 +314,10 @@ def main() -> int:
     print(f"{len(calls)} recorded steps; load average {os.getloadavg()[0]:.1f}; "
           f"torch {torch.__version__}, {platform.processor() or platform.machine()}", flush=True)
 
-    results: dict[str, list[StepResult]] = {}
     started = time.strftime("%Y-%m-%d %H:%M")
-    int8_model = None
-    for path in paths:
-        use = model
-        if path.int8:
-            int8_model = int8_model or quantized_copy(model)
-            use = int8_model
-        results[path.name] = replay(path, calls, use, tokenizer, args.seed)
+    int8_model = quantized_copy(model) if any(p.int8 for p in paths) else None
+    runners = [Runner(p, int8_model if p.int8 else model, tokenizer) for p in paths]
+    results = replay(runners, calls, args.seed)
 
     base = results.get("baseline")
     base_mean = statistics.fmean(s.seconds for s in base) if base else None
