@@ -92,7 +92,7 @@ def select(sources: list[Path], picks: list[int], steps: int, out: Path) -> None
     for source in sources:
         rows = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines()]
         runs = episodes(rows)
-        for index in picks:
+        for index in (i for i in picks if i < len(runs)):  # a short recording has fewer
             kept += [{**row, "episode": index, "step": n}
                      for n, row in enumerate(runs[index][:steps])]
     with gzip.open(out, "wt", encoding="utf-8") as handle:
