@@ -12,7 +12,7 @@ temperature 0.7 and 1.0 (seeded), so a step's time includes its retries.
                       (llguidance), our decoding loop, 1 thread
     +diet             the step re-rendered with the current prompt (history without reasons,
                       the request stated once)
-    +prefix           + reuse of the key/value cache of the prompt blocks seen before
+    +diet +prefix     + reuse of the key/value cache of the prompt blocks seen before
     +2 prefill thr.   + 2 threads for prompt processing, 1 for decoding
     int8 ...          (with --int8) + dynamically quantised int8 linear layers (other weights:
                       compare success rates, not answers)
@@ -60,10 +60,10 @@ PATHS = [
     InferencePath("baseline", constrained=False, hf_generate=True),
     InferencePath("constrained"),
     InferencePath("+diet", prompt="diet"),
-    InferencePath("+prefix", prompt="diet", reuse_prefix=True),
+    InferencePath("+diet +prefix", prompt="diet", reuse_prefix=True),
     InferencePath("+2 prefill thr.", prompt="diet", reuse_prefix=True, prefill_threads=2),
 ]
-INT8_PATHS = [InferencePath("int8 +prefix", prompt="diet", reuse_prefix=True, int8=True)]
+INT8_PATHS = [InferencePath("int8 +diet +prefix", prompt="diet", reuse_prefix=True, int8=True)]
 
 
 @dataclass
