@@ -99,18 +99,20 @@ def load_calls(path: Path) -> list[dict]:
 
 
 def _state(data: dict):
-    from memory_store.records import State
+    """A recorded state (the flat layout of the recording code) as today's `State`."""
+    from environments.registry import spec
 
-    return State(**{**data, "available_actions": tuple(data["available_actions"]),
-                    "history": tuple(data["history"])})
+    env = spec(data["env"])
+    details = {f.name: data[f.name] for f in env.fields if f.name in data}
+    return env.new_state(data["task"], data["observation"], tuple(data["history"]), **details)
 
 
 def rerender(call: dict) -> str:
     """The recorded step as the current prompt code renders it (same state, exemplars, advice)."""
-    from agent.profiles import get_profile
     from agent.prompts import Advice, AdviceLine, join_prompt, render_exemplar, render_query
+    from environments.registry import spec
 
-    profile = get_profile(call["env"])
+    profile = spec(call["env"])
     blocks = []
     for item in call["exemplars"]:
         advice = Advice(*(tuple(AdviceLine(**line) for line in item["advice"][part])
@@ -195,10 +197,10 @@ class Runner:
         from agent.constraints import ADVICE, AnswerConstraint
         from agent.parsing import parse_advice
         from agent.policies import MAX_ATTEMPTS, RETRY_TEMPERATURES
-        from agent.profiles import get_profile
+        from environments.registry import spec
 
         path = self.path
-        profile = get_profile(call["env"])
+        profile = spec(call["env"])
         prompt = call["prompt"] if path.prompt == "recorded" else rerender(call)
         regex = None
         if path.constrained:

@@ -10,8 +10,10 @@ from hypothesis import strategies as st
 
 from agent.constraints import ADVICE, REACT, AnswerConstraint, escape_regex, pattern_regex
 from agent.parsing import parse_advice, parse_react
-from agent.profiles import WEBSHOP, WIKIHOW
+from environments.registry import spec
 from environments.action_patterns import Slot, matches
+
+WEBSHOP, WIKIHOW = spec("webshop"), spec("wikihow")
 
 # --- the patterns come from the state and cover exactly its valid actions --------------------
 
@@ -25,13 +27,13 @@ def _webshop_states(steps=("search[red wool scarf]", "click[next >]", "click[< p
 
     env = WebShopEnv()
     observation, info = env.reset(options={"goal": 3})
-    yield WEBSHOP.make_state(observation, info)
+    yield WEBSHOP.state(observation, info)
     for action in steps:
         observation, _, _, _, info = env.step(action)
-        yield WEBSHOP.make_state(observation, info)
+        yield WEBSHOP.state(observation, info)
     first = info["available_actions"][-1]  # a product
     observation, _, _, _, info = env.step(f"click[{first}]")
-    yield WEBSHOP.make_state(observation, info)
+    yield WEBSHOP.state(observation, info)
 
 
 def test_webshop_patterns_are_search_on_the_search_page_and_a_click_per_listed_action():
@@ -39,7 +41,7 @@ def test_webshop_patterns_are_search_on_the_search_page_and_a_click_per_listed_a
     assert WEBSHOP.action_patterns(states[0]) == [("search[", Slot(forbidden="]\n", max_chars=80), "]")]
     for state in states[1:]:
         patterns = WEBSHOP.action_patterns(state)
-        assert patterns == [(f"click[{a}]",) for a in state.available_actions]
+        assert patterns == [(f"click[{a}]",) for a in state.get("available_actions")]
         assert len(patterns) > 3
 
 
@@ -58,7 +60,7 @@ def test_wikihow_patterns_are_the_screens_targets_and_every_one_is_accepted_by_t
     kinds = set()
     for _ in range(3):  # home screen, search results, an article
         observation, info = _wikihow_after(done)
-        patterns = WIKIHOW.action_patterns(WIKIHOW.make_state(observation, info))
+        patterns = WIKIHOW.action_patterns(WIKIHOW.state(observation, info))
         assert patterns[-5:] == [("SCROLL(UP)",), ("SCROLL(DOWN)",), ("SCROLL(LEFT)",),
                                  ("SCROLL(RIGHT)",), ("GOBACK",)]
         targets = patterns[:-5]

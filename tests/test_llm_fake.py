@@ -10,7 +10,6 @@ from agent.errors import AgentError
 from agent.llm import (
     LLM,
     Completion,
-    FakeLLMForTests,
     OpenAILLM,
     add_llm_arguments,
     estimate_tokens,
@@ -19,6 +18,7 @@ from agent.llm import (
     truncate_at_stop,
 )
 from agent.llm_local import LlamaCppLLM, LocalGemmaLLM
+from tests.fakes import FakeLLMForTests
 
 
 @pytest.fixture(autouse=True)
@@ -93,7 +93,7 @@ def test_cache_sits_in_the_cache_dir_by_default(isolated_cache_dir):
         ({"backend": "fake", "temperature": -1}, "temperature must be >= 0"),
         ({"backend": "fake", "timeout": 0}, "timeout must be positive"),
         ({"backend": "fake", "max_retries": -1}, "max_retries must be >= 0"),
-        ({"backend": "local", "model": "llama-3-8b"}, r"only ships gemma3-270m.*--backend openai"),
+        ({"backend": "local", "model": "llama-3-8b"}, r"only ships gemma3-270m.*--llm openai"),
         ({"backend": "llamacpp", "model": "phi-3"}, "only ships gemma3-270m"),
     ],
 )
@@ -163,3 +163,15 @@ def test_command_line_flags_build_the_described_backend(tmp_path):
 def test_the_fake_backend_is_not_offered_on_the_command_line():
     with pytest.raises(SystemExit):
         _parse("--backend", "fake")
+
+
+def test_the_fake_backend_exists_only_while_the_test_suite_names_it(monkeypatch):
+    from agent.run_config import add_run_arguments
+
+    monkeypatch.delenv("REMEMBERER_TEST_LLM")
+    with pytest.raises(AgentError, match="unknown LLM backend 'fake'"):
+        make_llm("fake")
+    parser = argparse.ArgumentParser()
+    add_run_arguments(parser)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--env", "webshop", "--llm", "fake"])

@@ -16,8 +16,10 @@ from agent.constraints import ADVICE, AnswerConstraint
 from agent.errors import AgentError
 from agent.llm import make_llm
 from agent.policies import LLMOnlyPolicy, ReActPolicy
-from agent.profiles import WEBSHOP, WIKIHOW
+from environments.registry import spec
 from environments.action_patterns import Slot
+
+WEBSHOP, WIKIHOW = spec("webshop"), spec("wikihow")
 
 TASK = "i need a red wool scarf, and price lower than 30.00 dollars"
 OBS = f"\nWebShop \nInstruction: \n{TASK} \n[Search]"

@@ -19,7 +19,7 @@ from environments.action_patterns import matches
 from agent.llm import make_llm
 from agent.policies import RemembererPolicy
 from agent.prompts import STOP
-from agent.profiles import get_profile
+from environments.registry import spec as get_profile
 from memory_store.embedding import Embedder
 from memory_store.store import ExperienceStore
 from tests.openai_test_server import OpenAITestServer
@@ -53,7 +53,7 @@ def memory(embedder):
 @pytest.mark.parametrize("name, index", ENVS)
 def test_rememberer_over_the_loopback_openai_server_finishes_an_episode(name, index, memory):
     profile = get_profile(name)
-    env = profile.make_env()
+    env = profile.make()
     oracle = oracle_for(name, env)
     upcoming = {"line": ""}
 
@@ -83,7 +83,7 @@ def test_rememberer_over_the_loopback_openai_server_finishes_an_episode(name, in
 @pytest.mark.parametrize("name, index", ENVS)
 def test_rememberer_with_the_local_gemma_plays_an_episode_to_its_end(name, index, memory, gemma):
     profile = get_profile(name)
-    env = profile.make_env(max_steps=2)
+    env = profile.make(max_steps=2)
     policy = RemembererPolicy(profile, gemma, memory(name), m=2, lam=0.5, max_tokens=40)
     decisions, _, _ = play(policy, profile, env, index)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from environments.action_patterns import ActionPattern, Slot, fixed
 
@@ -10,14 +10,14 @@ SEARCH_KEYWORDS = Slot(forbidden="]\n", max_chars=80)
 
 
 class _State(Protocol):
-    available_actions: tuple[str, ...]
+    def get(self, name: str, default: Any = None) -> Any: ...
 
 
 def action_patterns(state: _State) -> list[ActionPattern]:
     """`search[<keywords>]` where the page offers a search box, `click[<label>]` for every other
     entry of the page's available actions, in the page's order."""
     patterns: list[ActionPattern] = []
-    for available in state.available_actions:
+    for available in state.get("available_actions", ()):
         if available == "search":
             patterns.append(("search[", SEARCH_KEYWORDS, "]"))
         else:
