@@ -415,7 +415,8 @@ def _html(results: dict, out: Path) -> str:
                      "end on a few tasks; it is not a result.</p>")
     if results["description"]:
         parts.append(f"<p>{html.escape(results['description'])}</p>")
-    items = "".join(f"<li>{html.escape(line[2:])}</li>" for line in header_lines(results))
+    items = "".join(f"<li>{html.escape(line[2:].replace('`', ''))}</li>"
+                    for line in header_lines(results))
     parts.append(f"<ul>{items}</ul>")
     sections = [("Test results (last epoch)", arm_rows), ("Paired differences", comparison_rows),
                 ("Per epoch (test passes)", curve_rows)]
@@ -497,7 +498,10 @@ def results_page(docs: Path) -> str:
     """docs/results.md from the committed docs/results/*/results.json (real results first)."""
     found = []
     for path in sorted((Path(docs) / PAGE_DIR).glob(f"*/{RESULTS_JSON}")):
-        found.append(json.loads(path.read_text(encoding="utf-8")))
+        try:
+            found.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as exc:
+            raise AgentError(f"cannot read {path}: {exc}") from None
     found.sort(key=lambda r: (r["smoke"], r["experiment"]))
     lines = [
         "# Results", "",

@@ -3,6 +3,7 @@ after an interruption, settings that changed under a started run, and the result
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import struct
@@ -11,7 +12,19 @@ from pathlib import Path
 import pytest
 
 from agent.cli import main
+from agent.experiment_report import results_page
 from agent.runner import RunFolder
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_results_page(argv: list[str]) -> int:
+    """scripts/make_results_page.py, called in this process."""
+    spec = importlib.util.spec_from_file_location("make_results_page",
+                                                  ROOT / "scripts" / "make_results_page.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.main(argv)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -158,6 +171,20 @@ def test_a_small_grid_end_to_end(workdir, capsys):
         width, height = png_size(folder / "results" / name)
         assert width > 600 and height > 100
     assert "score = mean final reward" in out
+
+    # docs/results.md: the results copied under docs/results/ and the page rendered from them
+    docs = workdir / "docs"
+    assert make_results_page(["--add", str(folder), "--docs", str(docs)]) == 0
+    assert sorted(p.name for p in (docs / "results" / "grid").iterdir()) == [
+        "curves.png", "differences.png", "results.json"]
+    page = (docs / "results.md").read_text()
+    assert page == results_page(docs) and "## grid" in page and "Smoke run" not in page
+    assert "| rememberer-E1 | llm-only-E1 | 4 |" in page
+    for link in re.findall(r"\]\(([^)]+\.png)\)", page):
+        assert (docs / link).is_file()
+    assert make_results_page(["--docs", str(docs), "--check"]) == 0
+    (docs / "results.md").write_text(page.replace("| 4 |", "| 5 |"))  # a number typed by hand
+    assert make_results_page(["--docs", str(docs), "--check"]) == 1
     assert re.search(r"^rememberer-E0\s+llm-only-E0\s+4\s+[-+]\d", out, re.M)
 
 
@@ -269,3 +296,26 @@ def test_experiment_file_errors_are_one_line(workdir, capsys, change, message):
 def test_a_missing_experiment_file_is_one_line(workdir, capsys):
     code, _, err = run(capsys, workdir / "nope.toml")
     assert "experiment file" in one_error_line(code, err) and "does not exist" in err
+
+
+def test_the_committed_experiment_files_are_valid():
+    from agent.experiment_config import load_plan
+    from agent.profiles import get_profile
+    from agent.run_config import parse_task_set
+
+    files = sorted((ROOT / "scripts" / "configs" / "experiments").glob("*.toml"))
+    assert {f.stem for f in files} >= {f"{env}-{kind}" for env in ("webshop", "wikihow")
+                                       for kind in ("main", "exemplars", "ablations")}
+    for path in files:
+        plan = load_plan(path)
+        tasks = len(parse_task_set(plan.settings["test-set"], "test-set",
+                                   get_profile(plan.env).splits()))
+        assert plan.name == path.stem and plan.settings["llm"] == "local"
+        assert "rememberer experiment scripts/configs/experiments/" + path.name in plan.text
+        assert "# Cost:" in plan.text and "COST_" not in plan.text  # measured, not a placeholder
+        if plan.smoke:
+            continue
+        assert tasks >= (50 if path.stem.endswith("-main") else 20)
+        policies = {arm.policy for arm in plan.arms}
+        assert {"llm-only", "rememberer"} <= policies and plan.baseline == "llm-only"
+        assert all(arm.compare_to for arm in plan.arms if arm.family != "llm-only")
