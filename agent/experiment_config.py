@@ -109,9 +109,6 @@ class ExperimentPlan:
     arms: list[Arm]
     runs: list[PlannedRun] = field(default_factory=list)
 
-    def arm(self, name: str) -> Arm:
-        return next(arm for arm in self.arms if arm.name == name)
-
     @property
     def env(self) -> str:
         return self.settings["env"]
