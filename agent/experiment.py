@@ -119,7 +119,7 @@ def run_experiment(plan: ExperimentPlan, folder: Path, overrides: Overrides, *,
 
 
 def _log_time(folder: Path, run: str, start: float, outcome: str) -> None:
-    entry = {"run": run, "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(start)),
+    entry = {"run": run, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start)),
              "seconds": round(time.time() - start, 1), "outcome": outcome}
     with open(folder / TIMING_FILE, "a", encoding="utf-8") as handle:
         handle.write(json.dumps(entry) + "\n")

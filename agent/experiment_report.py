@@ -12,6 +12,7 @@ interval (agent/stats.py). With several seeds a task's value is its mean over th
 from __future__ import annotations
 
 import base64
+import calendar
 import html
 import json
 import shutil
@@ -166,9 +167,10 @@ def collect(plan: ExperimentPlan, folder: Path, *, config_path: str | None = Non
 
 
 def _last_end(timing: list[dict]) -> str | None:
-    ends = [time.mktime(time.strptime(t["started"], "%Y-%m-%dT%H:%M:%S")) + t["seconds"]
-            for t in timing]
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(max(ends))) if ends else None
+    """When the last run invocation ended (timing.jsonl holds UTC start times)."""
+    ends = [calendar.timegm(time.strptime(t["started"].rstrip("Z"), "%Y-%m-%dT%H:%M:%S"))
+            + t["seconds"] for t in timing]
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(max(ends))) if ends else None
 
 
 def _arm_results(plan: ExperimentPlan, arm: Any, data: dict, runs: list[dict], stats: dict) -> dict:
@@ -347,6 +349,8 @@ def plot_curves(results: dict, path: Path) -> None:
         ax.set_xlabel("epoch (0 = no training)")
         ax.set_xticks(range(0, max_epoch + 1))
         ax.grid(True, alpha=0.3)
+    fig.suptitle(f"{results['experiment']}" + (" (smoke run, not a result)" if results["smoke"]
+                                                 else ""), fontsize=10)
     _legend(fig, axes[0])
     fig.savefig(path)
     plt.close(fig)
@@ -369,6 +373,8 @@ def plot_differences(results: dict, path: Path) -> None:
         ax.set_title(title)
         ax.grid(True, axis="x", alpha=0.3)
     axes[0].set_yticks(y, names)
+    fig.suptitle(f"{results['experiment']}: paired differences ({round(100 * results['statistics']['level'])}% CI)"
+                 + (" (smoke run, not a result)" if results["smoke"] else ""), fontsize=10)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

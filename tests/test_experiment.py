@@ -319,3 +319,18 @@ def test_the_committed_experiment_files_are_valid():
         policies = {arm.policy for arm in plan.arms}
         assert {"llm-only", "rememberer"} <= policies and plan.baseline == "llm-only"
         assert all(arm.compare_to for arm in plan.arms if arm.family != "llm-only")
+
+
+def test_the_committed_results_page_is_the_render_of_the_committed_results():
+    """docs/results.md is generated: it must equal a fresh render of docs/results/*/results.json,
+    and every plot it shows must be committed next to its results."""
+    docs = ROOT / "docs"
+    page = (docs / "results.md").read_text(encoding="utf-8")
+    assert page == results_page(docs), "run python scripts/make_results_page.py"
+    for link in re.findall(r"\]\(([^)]+\.png)\)", page):
+        assert (docs / link).is_file(), link
+    for path in (docs / "results").glob("*/results.json"):
+        results = json.loads(path.read_text(encoding="utf-8"))
+        assert results["complete"], f"{path}: publish finished experiments only"
+        assert results["llm"] and "fake" not in results["llm"]  # real runs only
+        assert f"## {results['experiment']}" in page
