@@ -109,6 +109,20 @@ def _difference(arm: dict, other: dict, stats: dict) -> dict | None:
 
 # --- collecting -------------------------------------------------------------------------------
 
+def _read_run(run: Any, path: Path, epochs: list[int], tasks: int,
+              timing: list[dict]) -> tuple[dict, dict[int, dict[int, dict]]]:
+    """A run's row of results.json, and its test records by epoch and task."""
+    by_epoch: dict[int, dict[int, dict]] = {}
+    for record in test_records(path):
+        by_epoch.setdefault(record["epoch"], {})[record["task"]] = record
+    row = {"name": run.name, "arm": run.arm, "seed": run.seed, "command": run.command,
+           "state": run_state(path), "llm": _summary(path).get("llm"),
+           "test_episodes": sum(map(len, by_epoch.values())),
+           "expected_test_episodes": len(epochs) * tasks,
+           "wall_seconds": round(sum(t["seconds"] for t in timing if t["run"] == run.name), 1)}
+    return row, by_epoch
+
+
 def collect(plan: ExperimentPlan, folder: Path, *, config_path: str | None = None) -> dict:
     """Everything results.json holds, recomputed from the run folders."""
     from agent.profiles import get_profile
@@ -117,25 +131,15 @@ def collect(plan: ExperimentPlan, folder: Path, *, config_path: str | None = Non
     _, planned = check_runs(plan, folder, Overrides(progress=False))
     stats = {"resamples": plan.resamples, "seed": plan.bootstrap_seed, "level": plan.level}
     timing = [t for t in read_timing(folder) if t.get("run") in {r.name for r, _ in planned}]
-    splits = get_profile(plan.env).splits()
-    runs, by_arm, llms = [], {}, []
-    test_set = planned[0][1].config.test_set
+    test_set = planned[0][1].config.test_set  # the same for every run (a shared setting)
+    tasks = len(parse_task_set(test_set, "test-set", get_profile(plan.env).splits()))
+    runs, by_arm = [], {}
     for run, inv in planned:
-        path = run_dir(folder, run)
-        summary = _summary(path)
-        if summary.get("llm") and summary["llm"] not in llms:
-            llms.append(summary["llm"])
-        by_epoch: dict[int, dict[int, dict]] = {}
-        for record in test_records(path):
-            by_epoch.setdefault(record["epoch"], {})[record["task"]] = record
-        cfg = inv.config
-        epochs = list(range(1, cfg.epochs + 1)) if run.command == "train" else [0]
-        runs.append({"name": run.name, "arm": run.arm, "seed": run.seed, "command": run.command,
-                     "state": run_state(path), "test_episodes": sum(map(len, by_epoch.values())),
-                     "expected_test_episodes": len(epochs) * len(parse_task_set(cfg.test_set, "test-set", splits)),
-                     "wall_seconds": round(sum(t["seconds"] for t in timing if t["run"] == run.name), 1)})
+        epochs = list(range(1, inv.config.epochs + 1)) if run.command == "train" else [0]
+        row, by_epoch = _read_run(run, run_dir(folder, run), epochs, tasks, timing)
+        runs.append(row)
         by_arm.setdefault(run.arm, {"epochs": epochs, "runs": []})["runs"].append(by_epoch)
-    arms = [_arm_results(plan, arm, by_arm[arm.name], runs, stats) for arm in plan.arms]
+    arms = [_arm_results(arm, by_arm[arm.name], runs, stats) for arm in plan.arms]
     named = {arm["name"]: arm for arm in arms}
     comparisons = []
     for arm in plan.arms:
@@ -150,10 +154,9 @@ def collect(plan: ExperimentPlan, folder: Path, *, config_path: str | None = Non
     return {
         "experiment": plan.name, "description": plan.description, "smoke": plan.smoke,
         "command": f"rememberer experiment {config_path or plan.path}",
-        "env": plan.env, "scoring": scoring_words(plan.env), "llm": llms,
-        "settings": plan.settings, "seeds": plan.seeds,
-        "test_set": test_set,
-        "test_tasks": len(parse_task_set(test_set, "test-set", splits)),
+        "env": plan.env, "scoring": scoring_words(plan.env),
+        "llm": list(dict.fromkeys(r["llm"] for r in runs if r["llm"])),
+        "settings": plan.settings, "seeds": plan.seeds, "test_set": test_set, "test_tasks": tasks,
         "statistics": {**stats, "method": "percentile bootstrap over test tasks (numpy "
                        "default_rng, linear interpolation); differences resample task indices "
                        "jointly (paired)"},
@@ -173,7 +176,7 @@ def _last_end(timing: list[dict]) -> str | None:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(max(ends))) if ends else None
 
 
-def _arm_results(plan: ExperimentPlan, arm: Any, data: dict, runs: list[dict], stats: dict) -> dict:
+def _arm_results(arm: Any, data: dict, runs: list[dict], stats: dict) -> dict:
     mine = [r for r in runs if r["arm"] == arm.name]
     states = {r["state"] for r in mine}
     state = ("finished" if states == {"finished"} else "not run" if states == {"new"} else "partial")
