@@ -134,6 +134,8 @@ def plan_from(data: dict[str, Any], *, path: Path, text: str = "") -> Experiment
     if unknown:
         raise AgentError(f"{path}: unknown key {unknown[0]!r} (the top level takes "
                          f"{', '.join(TOP_KEYS[:-2])}, a [settings] table and [[arm]] tables)")
+    from environments import registry
+
     parser, defaults = run_parser()
     settings = _table(data.get("settings", {}), f"{path}: [settings]")
     for key in OWNED:
@@ -141,7 +143,8 @@ def plan_from(data: dict[str, Any], *, path: Path, text: str = "") -> Experiment
             raise AgentError(f"{path}: [settings] sets {key!r}, which the experiment decides for "
                              "each run (seeds go in the top-level `seeds` list)")
     if "env" not in settings:
-        raise AgentError(f"{path}: [settings] needs env = \"webshop\" or \"wikihow\"")
+        raise AgentError(f"{path}: [settings] needs env = \"NAME\" (an environment: "
+                         f"{', '.join(registry.names())})")
     shared = checked_settings(settings, parser, where=f"{path} [settings]")
     arms_data = data.get("arm")
     if not isinstance(arms_data, list) or not arms_data:
@@ -249,9 +252,7 @@ def _matching(path: Path, arm: Arm, candidates: list[Arm], defaults: dict[str, A
 
 def _check_splits(path: Path, shared: dict[str, Any], arms: list[Arm]) -> None:
     """Split names are checked now; task ranges are checked against the data when a run starts."""
-    from agent.profiles import get_profile
-
-    splits = get_profile(shared["env"]).splits()
+    splits = task_splits(shared["env"])
     for arm in arms:
         for name, flag in (("train_set", "train-set"), ("test_set", "test-set")):
             if name in arm.settings:
@@ -259,6 +260,13 @@ def _check_splits(path: Path, shared: dict[str, Any], arms: list[Arm]) -> None:
                     parse_task_set(arm.settings[name], flag, splits)
                 except AgentError as exc:
                     raise AgentError(f"{path}: arm {arm.name!r}: {exc}") from None
+
+
+def task_splits(env: str) -> dict[str, range]:
+    """The environment's named task sets (test, S0, S1, ...)."""
+    from environments import registry
+
+    return dict(registry.spec(env).splits)
 
 
 def _table(value: Any, where: str) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from typing import Any
 
 from agent.errors import AgentError
 from agent.experiment import RESULTS_DIR, Overrides, check_runs, read_timing, run_dir, run_state
-from agent.experiment_config import ExperimentPlan
+from agent.experiment_config import ExperimentPlan, task_splits
 from agent.report import _duration, table
 from agent.stats import Interval, bootstrap_mean, paired_difference
 
@@ -33,10 +33,10 @@ RESULTS_JSON = "results.json"
 
 def scoring_words(env: str) -> dict[str, str]:
     """How the environment's results are named: the score's column name, what the score means and
-    what a success is. (The one place that knows where an environment's scoring lives.)"""
-    from agent.report import scoring_for
+    what a success is: the environment spec's scoring. (The one place that knows where it lives.)"""
+    from environments import registry
 
-    scoring = scoring_for(env)
+    scoring = registry.spec(env).scoring
     return {"score_label": scoring.score_label, "score_meaning": scoring.score_meaning,
             "success_meaning": scoring.success_meaning}
 
@@ -125,14 +125,13 @@ def _read_run(run: Any, path: Path, epochs: list[int], tasks: int,
 
 def collect(plan: ExperimentPlan, folder: Path, *, config_path: str | None = None) -> dict:
     """Everything results.json holds, recomputed from the run folders."""
-    from agent.profiles import get_profile
     from agent.run_config import parse_task_set
 
     _, planned = check_runs(plan, folder, Overrides(progress=False))
     stats = {"resamples": plan.resamples, "seed": plan.bootstrap_seed, "level": plan.level}
     timing = [t for t in read_timing(folder) if t.get("run") in {r.name for r, _ in planned}]
     test_set = planned[0][1].config.test_set  # the same for every run (a shared setting)
-    tasks = len(parse_task_set(test_set, "test-set", get_profile(plan.env).splits()))
+    tasks = len(parse_task_set(test_set, "test-set", task_splits(plan.env)))
     runs, by_arm = [], {}
     for run, inv in planned:
         epochs = list(range(1, inv.config.epochs + 1)) if run.command == "train" else [0]

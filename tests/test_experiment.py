@@ -299,8 +299,7 @@ def test_a_missing_experiment_file_is_one_line(workdir, capsys):
 
 
 def test_the_committed_experiment_files_are_valid():
-    from agent.experiment_config import load_plan
-    from agent.profiles import get_profile
+    from agent.experiment_config import load_plan, task_splits
     from agent.run_config import parse_task_set
 
     files = sorted((ROOT / "scripts" / "configs" / "experiments").glob("*.toml"))
@@ -309,7 +308,7 @@ def test_the_committed_experiment_files_are_valid():
     for path in files:
         plan = load_plan(path)
         tasks = len(parse_task_set(plan.settings["test-set"], "test-set",
-                                   get_profile(plan.env).splits()))
+                                   task_splits(plan.env)))
         assert plan.name == path.stem and plan.settings["llm"] == "local"
         assert "rememberer experiment scripts/configs/experiments/" + path.name in plan.text
         assert "# Cost:" in plan.text and "COST_" not in plan.text  # measured, not a placeholder
