@@ -263,20 +263,27 @@ def read_toml(path: Path, parser: argparse.ArgumentParser) -> dict[str, Any]:
         raise AgentError(f"cannot read config file {path}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise AgentError(f"config file {path} is not valid TOML: {exc}") from None
+    return checked_settings(data, parser, where=str(path))
+
+
+def checked_settings(data: dict[str, Any], parser: argparse.ArgumentParser, *,
+                     where: str) -> dict[str, Any]:
+    """Settings keyed as in a TOML file, by destination, type-checked against the flags; errors
+    name `where` (a file, or a table of one)."""
     actions = setting_actions(parser)
     out: dict[str, Any] = {}
     for key, value in data.items():
         action = actions.get(key) or actions.get(key.replace("_", "-"))
         if action is None:
-            raise AgentError(f"{path}: unknown key {key!r} (keys are the flags of `rememberer train` "
+            raise AgentError(f"{where}: unknown key {key!r} (keys are the flags of `rememberer train` "
                              f"without dashes, e.g. train-set, lambda, initial-memory)")
-        out[action.dest] = _checked_value(path, key, value, action)
+        out[action.dest] = _checked_value(where, key, value, action)
     return out
 
 
-def _checked_value(path: Path, key: str, value: Any, action: argparse.Action) -> Any:
+def _checked_value(where: str, key: str, value: Any, action: argparse.Action) -> Any:
     def wrong(kind: str) -> AgentError:
-        return AgentError(f"{path}: {key} must be {kind}, got {value!r}")
+        return AgentError(f"{where}: {key} must be {kind}, got {value!r}")
 
     if action.nargs == 0:  # store_true
         if not isinstance(value, bool):
