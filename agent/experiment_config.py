@@ -1,13 +1,13 @@
 """An experiment file: a declared grid of runs over the same test tasks with the same LLM.
 
-    name = "webshop-main"                 # the folder: experiments/<name> (default: the file's name)
+    name = "shop-main"                    # the folder: experiments/<name> (default: the file's name)
     description = "What this experiment shows."
     baseline = "llm-only"                 # the arm every other arm is compared to (paired)
     seeds = [0]                           # every arm runs once per seed
     resamples = 10000                     # bootstrap resamples (default 10000)
 
     [settings]                            # shared by every run: the keys of `rememberer train`
-    env = "webshop"
+    env = "shop"                          # a registered environment name
     llm = "local"
     test-set = "0:50"
     train-set = "S0"
