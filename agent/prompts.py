@@ -159,6 +159,13 @@ def fit_budget(blocks: Sequence[str], query: str, count_tokens: Callable[[str], 
     return kept, used
 
 
+def join_prompt(spec: EnvSpec, blocks: Sequence[str], query: str,
+                options: PromptOptions = PromptOptions()) -> str:
+    """Instructions, the exemplar blocks in prompt order, then the new input."""
+    intro = ADVICE_INTRO_NO_DISCOURAGED if options.no_discouraged else ADVICE_INTRO
+    return "\n\n".join([f"{spec.instructions} {intro}", *blocks, query])
+
+
 def build_prompt(spec: EnvSpec, state: State, retrieved: Sequence[RetrievedState], *,
                  count_tokens: Callable[[str], int], rng: random.Random,
                  options: PromptOptions = PromptOptions()) -> Prompt:
@@ -169,8 +176,7 @@ def build_prompt(spec: EnvSpec, state: State, retrieved: Sequence[RetrievedState
     query = render_query(spec, state)
     kept, used = fit_budget(blocks, query, count_tokens, options.token_budget)
     order = list(reversed(kept))  # most similar last, right before the new input
-    intro = ADVICE_INTRO_NO_DISCOURAGED if options.no_discouraged else ADVICE_INTRO
-    text = "\n\n".join([f"{spec.instructions} {intro}", *(blocks[i] for i in order), query])
+    text = join_prompt(spec, [blocks[i] for i in order], query, options)
     return Prompt(
         text=text,
         exemplars=[retrieved[i] for i in order],

@@ -154,7 +154,8 @@ class Runner:
                 cfg.policy, self.spec, self.llm, store=self.memory,
                 exemplar_set=cfg.initial_memory if cfg.initial_memory in EXEMPLAR_SETS else "E0",
                 m=cfg.m, lam=cfg.effective_lambda, no_random=cfg.no_random,
-                no_discouraged=cfg.no_discouraged, seed=cfg.seed, token_budget=cfg.token_budget)
+                no_discouraged=cfg.no_discouraged, seed=cfg.seed, token_budget=cfg.token_budget,
+                constrain=not cfg.free_text)
             if cfg.max_tokens is not None:
                 self._local.policy.max_tokens = cfg.max_tokens
         return self._local.policy

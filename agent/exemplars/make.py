@@ -4,7 +4,7 @@ Each exemplar is written, in its environment's package (`EnvSpec.exemplar_script
 whole episode (actions with hand-written reasons) on a goal or task outside the test and
 training splits, the step whose state becomes the exemplar, and one
 action that should be avoided there. Playing the episode gives the real observation, the history
-(the previous actions with their reasons) and the encouraged action's Q value: the (undiscounted,
+(the previous actions) and the encouraged action's Q value: the (undiscounted,
 gamma = 1) return from that step to the end of the episode. The avoided action gets Q = 0.0, the
 value the paper's memories give actions that led nowhere; it is checked to be accepted by the
 environment and to earn nothing itself.
@@ -43,7 +43,7 @@ def _play(spec: EnvSpec, env, script: ExemplarScript, steps: int):
         if not info.get("valid", True):
             raise ExemplarError(f"{where}: step {number} {step.action} was not accepted")
         rewards.append(float(reward))
-        history.append(history_entry(step.action, step.reason))
+        history.append(history_entry(step.action))
         if (terminated or truncated) and number < len(script.path) - 1:
             raise ExemplarError(f"{where}: the episode ended early at step {number}")
     return observation, info, history, rewards
