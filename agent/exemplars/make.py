@@ -16,18 +16,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from agent.exemplars import exemplar_path
 from agent.profiles import EnvProfile, get_profile, history_entry
+from environments.wikihow.oracle import parse_screen
 from memory_store.records import Experience, experience_to_json
 
 
 @dataclass(frozen=True)
 class Step:
-    action: str
+    action: str  # may name WikiHow elements as {label}; see `resolve`
     reason: str
 
 
@@ -50,6 +52,7 @@ def _wh(set_name: str, task: int, at: int, avoid: Step, *path: Step) -> Spec:
 
 
 BUY = "click[buy now]"
+_LABEL = re.compile(r"\{([^{}]+)\}")
 
 SPECS: tuple[Spec, ...] = (
     # ---------------------------------------------------------------- WebShop, goals >= 600
@@ -109,52 +112,63 @@ SPECS: tuple[Spec, ...] = (
         Step("click[ax3000]", "The customer wants the ax3000 rating; select it before buying."),
         Step(BUY, "Ax3000 is selected and the router has a wall mount; buy.")),
     # ---------------------------------------------------------------- WikiHow, tasks >= 90
+    # {label}: the clickable element with that text (or alt text) on the screen, found when the
+    # step is played, so that no exemplar depends on where a search lists a title. Plain ids are
+    # fixed parts of a layout (the home screen's web view, an article's "Last Updated" button).
     _wh("E0", 95, 0,
-        Step("CLICK(0)", "This opens the navigation drawer, which cannot search."),
-        Step("INPUT(2, how to learn sign language basics)",
+        Step("CLICK({Open navigation drawer})", "This opens the navigation drawer, which cannot search."),
+        Step("INPUT({Search}, how to learn sign language basics)",
              "The first step is a search; typing the topic into the search button runs it."),
-        Step("CLICK(3)", "This result is exactly the requested title, How to Learn Sign Language Basics."),
+        Step("CLICK({How to Learn Sign Language Basics in Under an Hour})",
+             "This result is exactly the requested title, How to Learn Sign Language Basics in "
+             "Under an Hour."),
         Step("CLICK(8)", "The about link is at the end of the article; the Last Updated button "
                          "jumps there."),
-        Step("CLICK(15)", "Learn why people trust wikiHow is the about page the command asks for.")),
+        Step("CLICK({Learn why people trust wikiHow})",
+             "Learn why people trust wikiHow is the about page the command asks for.")),
     _wh("E0", 133, 2,
-        Step("CLICK(9)", "References opens the reference list, not the author page."),
-        Step("INPUT(2, how to caramelize onions)", "Search for the topic of the command first."),
-        Step("CLICK(37)", "This result is exactly the requested title, How to Caramelize Onions "
-                          "the Easy Way."),
-        Step("CLICK(7)", "Elena Zeller is the co-author the instruction names; her name opens the "
-                         "author page.")),
+        Step("CLICK({References})", "References opens the reference list, not the author page."),
+        Step("INPUT({Search}, how to caramelize onions)", "Search for the topic of the command first."),
+        Step("CLICK({How to Caramelize Onions the Easy Way})",
+             "This result is exactly the requested title, How to Caramelize Onions the Easy Way."),
+        Step("CLICK({Elena Zeller})", "Elena Zeller is the co-author the instruction names; her "
+                                      "name opens the author page.")),
     _wh("E1", 93, 1,
-        Step("CLICK(3)", "How to Ask for a Raise is a different article from the one the "
-                         "instruction names."),
-        Step("INPUT(2, how to ask for a raise)", "Search for the topic of the command first."),
-        Step("CLICK(43)", "How to Ask for a Raise in a Few Simple Steps is the exact title the "
-                          "instruction names; the similar titles are other articles."),
+        Step("CLICK({How to Ask for a Raise})", "How to Ask for a Raise is a different article "
+                                                "from the one the instruction names."),
+        Step("INPUT({Search}, how to ask for a raise)", "Search for the topic of the command first."),
+        Step("CLICK({How to Ask for a Raise the Easy Way})",
+             "How to Ask for a Raise the Easy Way is the exact title the instruction names; the "
+             "similar titles are other articles."),
         Step("CLICK(8)", "The about link is at the end of the article; the Last Updated button "
                          "jumps there."),
-        Step("CLICK(15)", "Learn why people trust wikiHow is the about page the command asks for.")),
+        Step("CLICK({Learn why people trust wikiHow})",
+             "Learn why people trust wikiHow is the about page the command asks for.")),
     _wh("E1", 105, 2,
-        Step("CLICK(7)", "That opens the author's page, which this step does not ask for."),
-        Step("INPUT(2, how to fix a running toilet)", "Search for the topic of the command first."),
-        Step("CLICK(31)", "This result is exactly the requested title, How to Fix a Running "
-                          "Toilet Safely."),
-        Step("CLICK(9)", "The instruction asks for the reference list; the References link at "
-                         "the top of the article opens it.")),
+        Step("CLICK({Wren Whitlock})", "That opens the author's page, which this step does not ask for."),
+        Step("INPUT({Search}, how to fix a running toilet)", "Search for the topic of the command first."),
+        Step("CLICK({How to Fix a Running Toilet Safely})",
+             "This result is exactly the requested title, How to Fix a Running Toilet Safely."),
+        Step("CLICK({References})", "The instruction asks for the reference list; the References "
+                                    "link at the top of the article opens it.")),
     _wh("E2", 91, 0,
         Step("CLICK(3)", "Tapping the page body does not start a search."),
-        Step("INPUT(2, how to fix a sticky mouse wheel)",
+        Step("INPUT({Search}, how to fix a sticky mouse wheel)",
              "The first step is a search; typing the topic into the search button runs it."),
-        Step("CLICK(3)", "This result is exactly the requested title, How to Fix a Sticky Mouse Wheel."),
-        Step("CLICK(4)", "HARDWARE in the breadcrumbs is the category the command names; it opens "
-                         "that category page.")),
+        Step("CLICK({How to Fix a Sticky Mouse Wheel Safely})",
+             "This result is exactly the requested title, How to Fix a Sticky Mouse Wheel Safely."),
+        Step("CLICK({COMPUTERS AND ELECTRONICS})",
+             "COMPUTERS AND ELECTRONICS in the breadcrumbs is the category the command names; it "
+             "opens that category page.")),
     _wh("E2", 100, 3,
         Step("GOBACK", "Going back leaves the article before its about link is opened."),
-        Step("INPUT(2, how to change engine oil)", "Search for the topic of the command first."),
-        Step("CLICK(37)", "This result is exactly the requested title, How to Change Engine Oil "
-                          "Without Stress."),
+        Step("INPUT({Search}, how to change engine oil)", "Search for the topic of the command first."),
+        Step("CLICK({How to Change Engine Oil in Under an Hour})",
+             "This result is exactly the requested title, How to Change Engine Oil in Under an Hour."),
         Step("CLICK(8)", "The about link is at the end of the article; the Last Updated button "
                          "jumps there."),
-        Step("CLICK(15)", "Learn why people trust wikiHow is the about page the command asks for.")),
+        Step("CLICK({Learn why people trust wikiHow})",
+             "Learn why people trust wikiHow is the about page the command asks for.")),
 )
 
 
@@ -162,39 +176,58 @@ class ExemplarError(RuntimeError):
     """A spec no longer plays as written (the simulator or its data changed)."""
 
 
+def resolve(action: str, observation: str) -> str:
+    """The action with every {label} replaced by the id of the one clickable element on the
+    screen whose text or alt text is that label."""
+    def element_id(match: re.Match) -> str:
+        label = match.group(1)
+        ids = [e.id for e in parse_screen(observation)
+               if e.clickable and label in (e.text, e.attrs.get("alt"))]
+        if len(ids) != 1:
+            raise ExemplarError(f"{action}: {len(ids)} clickable elements {label!r} on the screen")
+        return str(ids[0])
+
+    return _LABEL.sub(element_id, action)
+
+
 def _play(profile: EnvProfile, env, spec: Spec, steps: int):
-    """Reset to the spec's task and play its first `steps` actions; (obs, info, history, rewards)."""
+    """Reset to the spec's task and play its first `steps` actions;
+    (obs, info, history, rewards, the actions as played)."""
     observation, info = env.reset(options=profile.reset_options(spec.index))
     history: list[str] = []
     rewards: list[float] = []
+    played: list[str] = []
     for number, step in enumerate(spec.path[:steps]):
-        observation, reward, terminated, truncated, info = env.step(step.action)
+        action = resolve(step.action, observation)
+        observation, reward, terminated, truncated, info = env.step(action)
         if not info.get("valid", True):
-            raise ExemplarError(f"{spec.env} {spec.index}: step {number} {step.action} was not accepted")
+            raise ExemplarError(f"{spec.env} {spec.index}: step {number} {action} was not accepted")
         rewards.append(float(reward))
-        history.append(history_entry(step.action, step.reason))
+        played.append(action)
+        history.append(history_entry(action, step.reason))
         if (terminated or truncated) and number < len(spec.path) - 1:
             raise ExemplarError(f"{spec.env} {spec.index}: the episode ended early at step {number}")
-    return observation, info, history, rewards
+    return observation, info, history, rewards, played
 
 
 def build(spec: Spec, env) -> list[Experience]:
     """The two experiences (encouraged, discouraged) of one exemplar."""
     profile = get_profile(spec.env)
-    observation, info, history, _ = _play(profile, env, spec, spec.at)
+    observation, info, history, _, _ = _play(profile, env, spec, spec.at)
     state = profile.make_state(observation, info, history)
-    _, _, _, rewards = _play(profile, env, spec, len(spec.path))
+    _, _, _, rewards, played = _play(profile, env, spec, len(spec.path))
     good = spec.path[spec.at]
     # the avoided action must be accepted and earn nothing by itself
     _play(profile, env, spec, spec.at)
-    _, reward, _, _, after = env.step(spec.avoid.action)
+    avoid = resolve(spec.avoid.action, observation)
+    _, reward, _, _, after = env.step(avoid)
     if not after.get("valid", True) or reward != 0:
-        raise ExemplarError(f"{spec.env} {spec.index}: {spec.avoid.action} is not a zero-reward valid action")
+        raise ExemplarError(f"{spec.env} {spec.index}: {avoid} is not a zero-reward valid action")
     q = round(sum(rewards[spec.at:]), 4)
     return [
-        Experience(state=state, action=good.action, q=q, visits=1, reward=rewards[spec.at],
+        Experience(state=state, action=played[spec.at], q=q, visits=1, reward=rewards[spec.at],
                    reason=good.reason, provenance=spec.set_name),
-        Experience(state=state, action=spec.avoid.action, q=0.0, visits=1, reward=0.0,
+        Experience(state=state, action=avoid, q=0.0, visits=1, reward=0.0,
                    reason=spec.avoid.reason, provenance=spec.set_name),
     ]
 
