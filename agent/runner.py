@@ -31,7 +31,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -414,7 +414,7 @@ class Runner:
     def _play_all(self, split: str, epoch: int, tasks: list[int], ids: dict[int, str]
                   ) -> Iterator[Episode]:
         """Episodes in task order; test passes with --concurrency N play N at a time (the memory
-        is frozen then), yielding each as it finishes."""
+        is frozen then), still yielded in task order, so the episode log is the same every run."""
         def play(task: int) -> Episode:
             return play_episode(self.profile, self.env(), self.policy(), task, episode=ids[task],
                                 split=split, epoch=epoch)
@@ -427,7 +427,7 @@ class Runner:
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="episode")
         try:
             futures = [pool.submit(play, task) for task in tasks]
-            for future in as_completed(futures):
+            for future in futures:
                 yield future.result()
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

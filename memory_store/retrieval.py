@@ -5,20 +5,22 @@ f_g. f_g is computed exactly for every group (a matrix product over the distinct
 embeddings), groups are visited in decreasing f_g, and the search stops once even a perfect
 f_o = 1 in the next group, λ·f_g + (1-λ), could not beat (or tie) the m-th best score found. The
 answer is then the same as scoring every stored state, which `brute_force_retrieve` does for
-tests and benchmarks. Ties go to the state with more visits, then to the smaller state id.
+tests and benchmarks. Ties go to the state with more visits, then to the smaller state id
+(`memory_store.ranking`). The order in which groups of equal f_g are visited does not matter:
+a group is skipped only when it cannot even tie the m-th best score.
 """
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable, Iterator
 
 import numpy as np
 
 from memory_store.errors import MemoryStoreError
+from memory_store.ranking import ranked, top_indices
 from memory_store.records import RetrievedState, State
 from memory_store.similarity import INSTRUCTION_KINDS, Matchers, instruction_similarity, matchers_for
-from memory_store.store import ExperienceStore, action_record, row_to_experience
+from memory_store.store import ExperienceStore, action_record, best_actions_first, row_to_experience
 
 def _check(m: int, lam: float) -> None:
     if m < 1:
@@ -41,23 +43,23 @@ def _groups(store: ExperienceStore, state: State,
     """(f_g, metadata key, value) for each group of stored states, best f_g first."""
     if matchers.task_similarity == "instruction":
         kind = matchers.pattern(state)
-        kinds = sorted((*INSTRUCTION_KINDS, "unknown"),
-                       key=lambda k: -instruction_similarity(kind, k))
+        kinds = ranked((*INSTRUCTION_KINDS, "unknown"),
+                       score=lambda k: instruction_similarity(kind, k), ident=lambda k: k)
         yield from ((instruction_similarity(kind, k), "pattern", k) for k in kinds)
         return
     ids, _, matrix = store.task_index(state.env)
     if not ids:
         return
     sims = task_similarities(matrix, store.task_embedding(state.task))
-    for i in np.argsort(-sims, kind="stable"):
+    for i in top_indices(sims):
         yield float(sims[i]), "task_id", ids[i]
 
 
-def _rank(found: Iterable[RetrievedState]) -> list[RetrievedState]:
-    ranked = sorted(found, key=lambda r: (-r.score, -r.visits, r.state_id))
-    for entry in ranked:
-        entry.actions.sort(key=lambda a: (-a.q, a.action))
-    return ranked
+def _rank(found: Iterable[RetrievedState], m: int | None = None) -> list[RetrievedState]:
+    best = ranked(found, score=lambda r: (r.score, r.visits), ident=lambda r: r.state_id, k=m)
+    for entry in best:
+        entry.actions = best_actions_first(entry.actions)
+    return best
 
 
 def retrieve(store: ExperienceStore, state: State, *, m: int = 2, lam: float = 0.5,
@@ -74,7 +76,6 @@ def retrieve(store: ExperienceStore, state: State, *, m: int = 2, lam: float = 0
     f_o_of: dict = {}
     scored: dict[str, tuple[float, int, float, float]] = {}  # id -> (s, visits, f_g, f_o)
     best: list[str] = []
-    rank_key = lambda i: (-scored[i][0], -scored[i][1], i)  # noqa: E731
     for f_g, key, value in _groups(store, state, matchers):
         if len(best) >= m and scored[best[m - 1]][0] > lam * f_g + (1.0 - lam):
             break  # nothing in this or any later group can reach the m-th best score
@@ -85,7 +86,7 @@ def retrieve(store: ExperienceStore, state: State, *, m: int = 2, lam: float = 0
                 f_o_of[entry.obs_key] = matchers.observation_similarity(query_key, entry.obs_key)
             f_o = f_o_of[entry.obs_key]
             scored[state_id] = (lam * f_g + (1.0 - lam) * f_o, entry.visits, f_g, f_o)
-        best = heapq.nsmallest(m, [*best, *members], key=rank_key)
+        best = ranked([*best, *members], score=lambda i: scored[i][:2], ident=lambda i: i, k=m)
     return _fetch(store, best, scored, index)
 
 
@@ -116,7 +117,7 @@ def _fetch(store: ExperienceStore, state_ids: list[str], scored: dict,
                                              f_g=f_g, f_o=f_o, score=score)
         found[state_id].actions.append(action_record(row_id, meta))
     for entry in found.values():
-        entry.actions.sort(key=lambda a: (-a.q, a.action))
+        entry.actions = best_actions_first(entry.actions)
     return [found[i] for i in state_ids if i in found]
 
 
@@ -147,4 +148,4 @@ def brute_force_retrieve(store: ExperienceStore, state: State, *, m: int = 2, la
                 state=stored.state, pattern=stored.pattern, f_g=f_g, f_o=f_o,
                 score=lam * f_g + (1.0 - lam) * f_o)
         found[meta["state_id"]].actions.append(action_record(row_id, meta))
-    return _rank(found.values())[:m]
+    return _rank(found.values(), m)

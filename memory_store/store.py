@@ -25,6 +25,7 @@ from memory_store.errors import MemoryStoreError
 from memory_store.records import (
     ActionRecord, Experience, RetrievedState, State, dumps_history, loads_history,
 )
+from memory_store.ranking import ranked
 from memory_store.similarity import matchers_for
 
 SCHEMA_VERSION = 1
@@ -69,6 +70,11 @@ def action_record(row_id: str, meta: dict) -> ActionRecord:
         action=meta["action"], q=float(meta.get("q", 0.0)), visits=int(meta.get("visits", 0)),
         reason=meta.get("reason", ""), reward=float(meta.get("reward", 0.0)), id=row_id,
     )
+
+
+def best_actions_first(actions: Iterable[ActionRecord]) -> list[ActionRecord]:
+    """Highest Q first; equal Q values in the order of the action text (then row id)."""
+    return ranked(actions, score=lambda a: a.q, ident=lambda a: (a.action, a.id))
 
 
 class ExperienceStore:
@@ -325,8 +331,7 @@ class ExperienceStore:
     def state_actions(self, state_id: str) -> list[ActionRecord]:
         """Every recorded action of one state, highest Q first."""
         rows = self.collection.get(where={"state_id": state_id}, include=["metadatas"])
-        actions = [action_record(i, m) for i, m in zip(rows["ids"], rows["metadatas"])]
-        return sorted(actions, key=lambda a: (-a.q, a.action))
+        return best_actions_first(action_record(i, m) for i, m in zip(rows["ids"], rows["metadatas"]))
 
     def task_embedding(self, task: str) -> np.ndarray:
         return self.embedder.encode_one(task)
