@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from memory_store.ranking import best, rank_key, ranked, top_indices
 
+pytestmark = pytest.mark.dispatch
+
 SCORES = st.lists(st.integers(0, 3).map(float), max_size=40)  # few values: many ties
 
 

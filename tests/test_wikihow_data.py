@@ -5,9 +5,13 @@ from __future__ import annotations
 import gzip
 import json
 
+import pytest
+
 from environments.wikihow.corpus import (CORPUS_FILE, DATA_DIR, SEARCH_HITS, TASKS_FILE, SearchIndex,
                                          load_corpus)
 from environments.wikihow.generate import write_data
+
+pytestmark = pytest.mark.dispatch  # regenerated data must equal the bundle at every dispatch level
 
 
 def test_bundled_data_matches_the_generator(tmp_path):
