@@ -65,7 +65,7 @@ def fingerprint(env: str, workdir: Path) -> str:
     _cli("train", "--env", env, "--llm", "fake", "--train-set", train, "--test-set", test,
          "--epochs", "1", "--seed", "0", "--run-dir", str(run), "--no-progress")
     pool = workdir / f"{env}-memory.jsonl"
-    _cli("memory", "export", "--path", str(run / "memory"), str(pool))
+    _cli("memory", "export", "--memory", str(run / "memory"), str(pool))
     content = {"episodes": _json_lines(run / "episodes.jsonl"), "memory": _json_lines(pool)}
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
