@@ -9,8 +9,8 @@ happen to fall. Two things make ties fall differently from one machine to anothe
 - Python's `sorted` is stable, so ties keep the input order — which is only as fixed as the
   input: a set's order changes with the hash seed, a database page with its internals.
 
-Here ties go to an id the caller names (a row id, a title, an index into fixed data), and a
-duplicate id is an error, so the order is total and the same everywhere. The module needs only
+Here ties go to an id the caller names (a row id, a title, an index into fixed data), and a tie
+that the id cannot break is an error, so the order is total and the same everywhere. The module needs only
 NumPy; it lives in `memory_store`, the bottom layer, so that the environments, the memory and the
 agent all share it (see docs/development.md, "Determinism").
 """
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Hashable, Iterable
+from operator import neg
 from typing import TypeVar
 
 import numpy as np
@@ -30,8 +31,9 @@ Score = float | tuple[float, ...]
 def rank_key(score: Score, ident: Hashable, *, lowest_first: bool = False) -> tuple:
     """The sort key of one item: ascending keys put the best first (the highest score, or the
     lowest with `lowest_first`), and equal scores in the order of their ids."""
-    parts = score if isinstance(score, tuple) else (score,)
-    return (*(parts if lowest_first else (-p for p in parts)), ident)
+    if not isinstance(score, tuple):
+        return (score if lowest_first else -score, ident)
+    return (*(score if lowest_first else map(neg, score)), ident)
 
 
 def ranked(items: Iterable[T], *, score: Callable[[T], Score], ident: Callable[[T], Hashable],
@@ -39,18 +41,18 @@ def ranked(items: Iterable[T], *, score: Callable[[T], Score], ident: Callable[[
     """`items` best first (at most `k`): the highest `score` first (a number, or a tuple compared
     element by element), or the lowest with `lowest_first`; equal scores by smaller `ident`.
 
-    Ids must be unique, else two items could tie for good: that raises ValueError.
+    Two items with the same score and id would have no defined order: if that could change
+    the answer, ValueError is raised.
     """
-    keyed = [(rank_key(score(item), ident(item), lowest_first=lowest_first), n, item)
-             for n, item in enumerate(items)]
-    ids = {key[-1] for key, _, _ in keyed}
-    if len(ids) != len(keyed):
-        raise ValueError("ranked(): two items share an id, so their order is not defined")
+    decorated = ((rank_key(score(item), ident(item), lowest_first=lowest_first), n, item)
+                 for n, item in enumerate(items))  # n: items themselves are never compared
     if k is None:
-        keyed.sort()
-    else:
-        keyed = heapq.nsmallest(k, keyed)
-    return [item for _, _, item in keyed]
+        top = sorted(decorated)
+    else:  # one more than asked: the first left out must not tie with the last kept
+        top = heapq.nsmallest(k + 1, decorated)
+    if any(a[0] == b[0] for a, b in zip(top, top[1:])):
+        raise ValueError("ranked(): two items share a score and an id, so their order is not defined")
+    return [item for _, _, item in top[:k]]
 
 
 def best(items: Iterable[T], *, score: Callable[[T], Score],

@@ -33,9 +33,14 @@ def test_tuple_scores_compare_element_by_element():
     assert rank_key((0.5, 3), "y") < rank_key((0.5, 1), "x")
 
 
-def test_a_shared_id_is_an_error_not_an_arbitrary_order():
-    with pytest.raises(ValueError, match="share an id"):
-        ranked([1, 2], score=float, ident=lambda _: "same")
+def test_a_tie_the_id_cannot_break_is_an_error_not_an_arbitrary_order():
+    same_id = lambda _: "same"  # noqa: E731
+    with pytest.raises(ValueError, match="share a score and an id"):
+        ranked([1, 1], score=float, ident=same_id)
+    with pytest.raises(ValueError, match="share a score and an id"):
+        ranked([3, 1, 1], score=float, ident=same_id, k=2)  # which 1 is second?
+    assert ranked([2, 1], score=float, ident=same_id) == [2, 1]  # the scores decide
+    assert ranked([3, 2, 1, 1], score=float, ident=same_id, k=2) == [3, 2]  # the tie is not reached
 
 
 @given(SCORES, st.randoms(use_true_random=False))
