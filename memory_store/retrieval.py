@@ -6,7 +6,7 @@ embeddings), groups are visited in decreasing f_g, and the search stops once eve
 f_o = 1 in the next group, λ·f_g + (1-λ), could not beat (or tie) the m-th best score found. The
 answer is then the same as scoring every stored state, which `brute_force_retrieve` does for
 tests and benchmarks. Ties go to the state with more visits, then to the smaller state id
-(`memory_store.ranking`). The order in which groups of equal f_g are visited does not matter:
+(`environments.ranking`). The order in which groups of equal f_g are visited does not matter:
 a group is skipped only when it cannot even tie the m-th best score.
 """
 
@@ -16,10 +16,10 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
+from environments.ranking import ranked, top_indices
 from environments.registry import spec
 from environments.spec import Similarity
 from memory_store.errors import MemoryStoreError
-from memory_store.ranking import ranked, top_indices
 from memory_store.records import RetrievedState, State
 from memory_store.rows import action_record, best_actions_first, row_to_experience
 

@@ -27,8 +27,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from memory_store.embedding import Embedder  # noqa: E402
-from memory_store.ranking import ranked  # noqa: E402
 from memory_store.records import Experience, State  # noqa: E402
+from environments.ranking import ranked  # noqa: E402
 from environments.registry import spec  # noqa: E402
 from environments.webshop.spec import page_pattern, page_similarity  # noqa: E402
 from memory_store.store import ExperienceStore  # noqa: E402
