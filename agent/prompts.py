@@ -37,8 +37,8 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from environments.ranking import ranked
 from environments.spec import EnvSpec
-from memory_store.ranking import ranked
 from memory_store.records import ActionRecord, RetrievedState, State
 
 STOP = ("Discouraged", "\n\n")

@@ -9,7 +9,7 @@ tests and benchmarks.
 
 Ties go to the state with more visits, then to the older state (the one whose first row was
 written first: `records.state_order`), then to the smaller state id
-(`memory_store.ranking`). Older-first is the
+(`environments.ranking`). Older-first is the
 original's rule: it sorted candidates by (score, visits) with a stable sort over its records in
 insertion order. The agent's exemplars and the updater's bootstrap state use this one order.
 """
@@ -20,10 +20,10 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
+from environments.ranking import ranked, top_indices
 from environments.registry import spec
 from environments.spec import Similarity
 from memory_store.errors import MemoryStoreError
-from memory_store.ranking import ranked, top_indices
 from memory_store.records import RetrievedState, State
 from memory_store.rows import action_record, best_actions_first, row_to_experience
 

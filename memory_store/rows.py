@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from environments.ranking import ranked
 from environments.registry import spec
-from memory_store.ranking import ranked
 from memory_store.records import (
     ActionRecord, Experience, State, dumps_history, loads_history,
 )

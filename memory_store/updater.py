@@ -64,9 +64,9 @@ from typing import Literal
 
 import numpy as np
 
+from environments.ranking import best, ranked
 from environments.registry import spec
 from memory_store.errors import MemoryStoreError
-from memory_store.ranking import best, ranked
 from memory_store.records import (
     Experience, State, Transition, experience_id, normalize_action, state_order,
 )

@@ -27,7 +27,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from memory_store.embedding import Embedder  # noqa: E402
-from memory_store.ranking import ranked  # noqa: E402
+from environments.ranking import ranked  # noqa: E402
 from memory_store.records import Experience, State, state_order  # noqa: E402
 from memory_store.rows import row_seq  # noqa: E402
 from environments.registry import spec  # noqa: E402

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from memory_store.ranking import best, rank_key, ranked, top_indices
+from environments.ranking import best, rank_key, ranked, top_indices
 
 pytestmark = pytest.mark.dispatch
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 
+import numpy as np
 import pytest
 
 from environments.wikihow.corpus import (CORPUS_FILE, DATA_DIR, SEARCH_HITS, TASKS_FILE, SearchIndex,
@@ -74,8 +75,8 @@ def test_search_ties_go_to_the_smaller_article_id():
     for task in corpus.tasks:
         scores = corpus.index.scores(task.phrase)
         hits = corpus.search(task.phrase)
-        expected = sorted((i for i in range(len(scores)) if scores[i] > 0),
-                          key=lambda i: (-scores[i], i))[:SEARCH_HITS]
+        positive = [int(i) for i in np.flatnonzero(scores > 0)]
+        expected = sorted(positive, key=lambda i: (-scores[i], i))[:SEARCH_HITS]
         assert hits == expected, task.phrase
         tied_queries += len({float(scores[i]) for i in hits}) < len(hits)
     assert tied_queries > len(corpus.tasks) // 2  # ties are the norm, so the order is exercised

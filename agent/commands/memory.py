@@ -26,8 +26,8 @@ from memory_store.pools import (
     merge_collections, read_pool, write_experiences,
 )
 from environments import registry
+from environments.ranking import ranked
 from environments.spec import StateField
-from memory_store.ranking import ranked
 from memory_store.records import Experience, State, experience_to_json
 from memory_store.store import ExperienceStore
 

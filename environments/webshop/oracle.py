@@ -14,7 +14,7 @@ from typing import Any
 from environments.webshop.catalogue import Catalogue, Goal, Product
 from environments.webshop.pages import RESULTS_PER_PAGE, SHOWN_PER_PAGE
 from environments.webshop.reward import MATCH_THRESHOLD, fuzzy_score, normalize_color
-from memory_store.ranking import best
+from environments.ranking import best
 
 
 def candidate_queries(target: Product, goal: Goal) -> list[str]:

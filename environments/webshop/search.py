@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import bm25s
 import Stemmer
 
-from memory_store.ranking import top_indices
+from environments.ranking import top_indices
 
 TOP_K = 50  # WebShop's SEARCH_RETURN_N
 

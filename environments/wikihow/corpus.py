@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from environments.errors import EnvironmentDataError
-from memory_store.ranking import ranked, top_indices
+from environments.ranking import ranked, top_indices
 
 DATA_DIR = Path(__file__).parent / "data"
 CORPUS_FILE = "corpus.json.gz"

@@ -10,9 +10,10 @@ happen to fall. Two things make ties fall differently from one machine to anothe
   input: a set's order changes with the hash seed, a database page with its internals.
 
 Here ties go to an id the caller names (a row id, a title, an index into fixed data), and a tie
-that the id cannot break is an error, so the order is total and the same everywhere. The module needs only
-NumPy; it lives in `memory_store`, the bottom layer, so that the environments, the memory and the
-agent all share it (see docs/development.md, "Determinism").
+that the id cannot break is an error, so the order is total and the same everywhere. The module
+needs only NumPy and names no environment; it sits beside the other generic modules of `environments`
+(state.py, spec.py), the layer the memory and the agent build on, so that all three share it
+(see docs/development.md, "Determinism").
 """
 
 from __future__ import annotations
