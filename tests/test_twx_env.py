@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from environments.errors import EnvironmentDataError
-from environments.twx import TASK_SETS, FOLDS, action_patterns, make_env, parse_action
+from environments.twx import FOLDS, TASK_SETS, action_patterns, make_env
 from environments.twx.gold import gold_episode
 from environments.twx.runtime import start_engine
 
@@ -200,13 +200,3 @@ def test_action_patterns_cover_the_games_valid_actions(env, engine):
     for (action,) in action_patterns(env.reset(options={"task": 20001})[1]["available_actions"]):
         env.reset(options={"task": 20001})
         assert env.step(action)[4]["valid"], action
-
-
-def test_parse_action_against_a_valid_list():
-    valid = ["take clean blue T-shirt", "put notebook in book case", "look around"]
-    assert parse_action("take clean blue t-shirt", valid) == "take clean blue T-shirt"
-    assert parse_action(' "Put  notebook in book case." ', valid) == "put notebook in book case"
-    assert parse_action("take notebook", valid) is None
-    assert parse_action("", valid) is None and parse_action(None, valid) is None
-    assert parse_action("open the fridge") == "open the fridge"  # no list: only the shape counts
-    assert parse_action("click[buy now]") is None and parse_action("-> 0.5") is None

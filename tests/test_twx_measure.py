@@ -43,3 +43,17 @@ def test_the_printed_table(small_table, capsys):
     text = measure.format_table(small_table)
     assert measure.CHOSEN in text and "dev shape" in text and "test exact" in text
     assert text.splitlines()[0].startswith("task set twx: memory = gold paths of 24 train-fold games")
+
+
+def test_the_mean_over_task_sets_names_the_best_on_dev(small_table):
+    other = json.loads(json.dumps(small_table))
+    for label, row in other["splits"]["dev"]["candidates"].items():
+        row["same_shape"] = 1.0 if label == "none" else 0.0
+    means = measure.mean_table([small_table, other])
+    chosen = small_table["splits"]["dev"]["candidates"][measure.CHOSEN]["same_shape"]
+    assert means[measure.CHOSEN]["dev"] == pytest.approx(round(chosen / 2, 4), abs=1e-4)
+    assert set(means) == set(measure.CANDIDATES)
+    text = measure.format_means(means, ["a", "b"])
+    assert text.startswith("mean over task sets a, b")
+    best = max(means, key=lambda label: (means[label]["dev"], label))
+    assert text.splitlines()[-1] == f"best on dev: {best}"

@@ -8,6 +8,7 @@ import pytest
 from environments.twx import (document, expand, f_o, observation_key, pattern, prompt_view, show,
                               state_fields)
 from environments.twx.actions import template
+from environments.twx.similarity import text_similarity
 from environments.twx.state import inventory_items, room_of, split_field
 
 LOOK = ("You are in the kitchen. In one part of the room you see a fridge that is closed. "
@@ -45,13 +46,18 @@ def test_templates_blank_the_objects():
     assert template("take tin can") == "take <x>"
 
 
-def test_f_o_compares_the_documents_word_by_word():
-    here = observation_key(document("You take the dirty colander.", INFO))
-    assert here[:3] == ("you", "take", "the") and f_o(here, here) == 1.0
-    moved = observation_key(document("You move north.", {**INFO, "look": "You are in the bathroom. \n"}))
-    assert 0.0 < f_o(here, moved) == f_o(moved, here) < 0.5
-    assert f_o(("a", "b", "c"), ("a", "c")) == pytest.approx(2 * 2 / 5)  # LCS 2 of 3 + 2 words
-    assert f_o((), ()) == 1.0 and f_o(("a",), ()) == 0.0
+def test_f_o_averages_the_text_and_the_action_shapes():
+    here = observation_key(document("You take the dirty colander.", INFO), INFO["available_actions"])
+    assert here.words[:3] == ("you", "take", "the")
+    assert here.affordances == {"inventory", "look <x>", "move <x>", "open <x>", "put <x> in <y>", "take <x>"}
+    assert f_o(here, here) == 1.0
+    moved = observation_key(document("You move north.", {**INFO, "look": "You are in the bathroom. \n"}),
+                            ["look around", "take coin"])
+    assert f_o(here, moved) == f_o(moved, here)
+    assert f_o(here, moved) == pytest.approx(0.5 * text_similarity(here.words, moved.words) + 0.5 * 2 / 6)
+    assert 0.0 < text_similarity(here.words, moved.words) < 0.5
+    assert text_similarity(("a", "b", "c"), ("a", "c")) == pytest.approx(2 * 2 / 5)  # 2·LCS / (3 + 2)
+    assert f_o(observation_key("", []), observation_key("", [])) == 1.0
     assert pattern(state_fields("", INFO)["room"]) == "kitchen"
 
 

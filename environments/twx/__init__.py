@@ -23,7 +23,7 @@ from environments.twx.play import PLAY_HINT, expand, show
 from environments.twx.prompts import INSTRUCTIONS, REACT_INSTRUCTIONS, prompt_view
 from environments.twx.runtime import TextWorldExpressUnavailable, require
 from environments.twx.scoring import SCORE_LABEL, SCORE_TEXT, SUCCESS_TEXT, score, success
-from environments.twx.similarity import f_o, observation_key, pattern
+from environments.twx.similarity import ObservationKey, f_o, observation_key, pattern
 from environments.twx.state import STATE_FIELDS, document, state_fields, task_of
 from environments.twx.tasks import FOLDS, TASK_SETS, TaskSet, fold_of, task_set
 
@@ -45,7 +45,7 @@ SPLITS = splits("twx")
 
 __all__ = [
     "ACTION_REGEX", "EXEMPLAR_SETS", "FOLDS", "INSTRUCTIONS", "NOOP", "PLAY_HINT",
-    "REACT_INSTRUCTIONS", "RESET_KEY", "SCORE_LABEL", "SCORE_TEXT", "SPLITS", "STATE_FIELDS",
+    "ObservationKey", "REACT_INSTRUCTIONS", "RESET_KEY", "SCORE_LABEL", "SCORE_TEXT", "SPLITS", "STATE_FIELDS",
     "SUCCESS_TEXT", "TASK_KEY", "TASK_SETS", "ReactStep", "TaskSet", "TextWorldExpressUnavailable",
     "TwxEnv", "action_patterns", "document", "expand", "f_o", "fold_of", "load_exemplars",
     "make_env", "observation_key", "parse_action", "pattern", "prompt_view", "react_steps", "require", "score",

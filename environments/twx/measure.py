@@ -9,11 +9,12 @@ often its gold action has the same shape as the held-out state's gold action (`t
 can match) and how often it is exactly the same action. "majority" is the share of the most
 common shape: what always retrieving one kind of state would score at best.
 
-The rule for choosing (stated before measuring): the best `same_shape` on dev, except that a
-simpler candidate within 0.02 of it is preferred.
+One f_o serves every task set, so the choice is the candidate with the highest mean
+`same_shape` on dev over the task sets measured (printed last); the test split checks it.
 
-    python -m environments.twx.measure                      # twx, 200 memory games, dev + test
-    python -m environments.twx.measure --json out.json      # also write the table as JSON
+    python -m environments.twx.measure                      # all task sets, 200 memory games
+    python -m environments.twx.measure --task-set twx       # one task set
+    python -m environments.twx.measure --json out.json      # also write the tables as JSON
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from environments.errors import EnvironmentDataError
 from environments.twx.actions import template
 from environments.twx.env import TwxEnv
 from environments.twx.gold import gold_episode
-from environments.twx.similarity import f_o, observation_key
+from environments.twx.similarity import ObservationKey, f_o, jaccard, observation_key, text_similarity
 from environments.twx.state import document, split_field, state_fields
+from environments.twx.tasks import TASK_SETS
 
 GOLD_STEP_LIMIT = 100  # far above any gold path: gold episodes are never cut off
 _ENTITY_VERBS = {"take": "see", "open": "closed", "close": "open", "move": "exit"}
@@ -43,16 +45,10 @@ class Sample:
 
     seed: int
     step: int
-    words: tuple[str, ...]  # the document's words (the f_o key)
+    key: ObservationKey  # the f_o key: the document's words and the valid actions' shapes
     room: str
     entities: frozenset[str]  # the room, objects in view and in hand, containers, exits
-    affordances: frozenset[str]  # the shapes of the valid actions: take <x>, open <x>, ...
     action: str  # what the gold path did here
-
-
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    union = len(a | b)
-    return len(a & b) / union if union else 1.0
 
 
 def _entities(room: str, actions: Sequence[str], carried: str) -> frozenset[str]:
@@ -71,14 +67,14 @@ CANDIDATES: dict[str, Candidate] = {
     "none": lambda a, b: 0.0,
     "room": lambda a, b: float(a.room == b.room),
     "entities": lambda a, b: jaccard(a.entities, b.entities),
-    "affordances": lambda a, b: jaccard(a.affordances, b.affordances),
-    "room+affordances": lambda a, b: 0.5 * (a.room == b.room) + 0.5 * jaccard(a.affordances, b.affordances),
+    "affordances": lambda a, b: jaccard(a.key.affordances, b.key.affordances),
+    "room+affordances": lambda a, b: 0.5 * (a.room == b.room) + 0.5 * jaccard(a.key.affordances, b.key.affordances),
     "room+entities+affordances": lambda a, b: (
-        (a.room == b.room) + jaccard(a.entities, b.entities) + jaccard(a.affordances, b.affordances)) / 3,
-    "text (f_o)": lambda a, b: f_o(a.words, b.words),
-    "text+affordances": lambda a, b: 0.5 * f_o(a.words, b.words) + 0.5 * jaccard(a.affordances, b.affordances),
+        (a.room == b.room) + jaccard(a.entities, b.entities) + jaccard(a.key.affordances, b.key.affordances)) / 3,
+    "text": lambda a, b: text_similarity(a.key.words, b.key.words),
+    "text+affordances (f_o)": lambda a, b: f_o(a.key, b.key),
 }
-CHOSEN = "text (f_o)"
+CHOSEN = "text+affordances (f_o)"
 
 
 def samples(env: TwxEnv, seeds: Sequence[int]) -> list[Sample]:
@@ -90,9 +86,8 @@ def samples(env: TwxEnv, seeds: Sequence[int]) -> list[Sample]:
             fields = state_fields(step.observation, step.info)
             actions = step.info["available_actions"]
             out.append(Sample(
-                seed, number, observation_key(document(step.observation, step.info)), fields["room"],
-                _entities(fields["room"], actions, fields["inventory"]),
-                frozenset(template(a) for a in actions), step.action))
+                seed, number, observation_key(document(step.observation, step.info), actions),
+                fields["room"], _entities(fields["room"], actions, fields["inventory"]), step.action))
     return sorted(out, key=lambda sample: (sample.seed, sample.step))
 
 
@@ -156,21 +151,45 @@ def format_table(table: dict) -> str:
     return "\n".join(lines)
 
 
+def mean_table(tables: Sequence[dict]) -> dict[str, dict[str, float]]:
+    """Candidate -> split -> mean `same_shape` over the task sets' tables."""
+    first = tables[0]["splits"]
+    return {label: {split: round(sum(t["splits"][split]["candidates"][label]["same_shape"]
+                                     for t in tables) / len(tables), 4) for split in first}
+            for label in first[next(iter(first))]["candidates"]}
+
+
+def format_means(means: dict[str, dict[str, float]], names: Sequence[str]) -> str:
+    splits = list(next(iter(means.values())))
+    header = f"{'f_o candidate':<28}" + "".join(f"{split + ' shape':>12}" for split in splits)
+    lines = [f"mean over task sets {', '.join(names)}", "", header, "-" * len(header)]
+    for label, row in means.items():
+        lines.append(f"{label:<28}" + "".join(f"{row[split]:>12.3f}" for split in splits))
+    best = max(means, key=lambda label: (means[label]["dev"], label))
+    lines.append(f"best on dev: {best}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Compare f_o candidates on TextWorldExpress gold paths.")
-    parser.add_argument("--task-set", default="twx")
+    parser.add_argument("--task-set", nargs="+", default=list(TASK_SETS), help="default: all")
     parser.add_argument("--memory-seeds", type=int, default=200, help="train-fold games in memory")
     parser.add_argument("--held-out", type=int, default=100, help="games from each of dev and test")
-    parser.add_argument("--json", type=Path, default=None, help="also write the table here")
+    parser.add_argument("--json", type=Path, default=None, help="also write the tables here")
     args = parser.parse_args(argv)
+    tables = []
     try:
-        table = measure(args.task_set, args.memory_seeds, args.held_out)
+        for name in args.task_set:
+            tables.append(measure(name, args.memory_seeds, args.held_out))
+            print(format_table(tables[-1]), end="\n\n", flush=True)
     except EnvironmentDataError as exc:
         print(f"measure: error: {exc}", file=sys.stderr)
         return 2
-    print(format_table(table))
+    means = mean_table(tables)
+    print(format_means(means, args.task_set))
     if args.json:
-        args.json.write_text(json.dumps(table, indent=2) + "\n", encoding="utf-8")
+        args.json.write_text(json.dumps({"tables": tables, "mean_same_shape": means}, indent=2) + "\n",
+                             encoding="utf-8")
     return 0
 
 

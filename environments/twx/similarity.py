@@ -1,32 +1,61 @@
 """f_o and the pattern label for TextWorldExpress states.
 
-f_o compares two stored documents (the game's reply, the room description, the inventory) as
-word sequences: the normalized Indel similarity, 2·LCS / (len a + len b), where LCS is their
-longest common subsequence of words — WikiHow's f_o idea (a common subsequence of the screen's
-tags) applied to words. The room description lists the furniture and whether each piece is
-closed, empty or holding something, and the reply says what just happened ("You take ...",
-"You open ..."), so states at the same point of a task read alike even when their objects
-differ (as between twc's train and test folds, whose objects never overlap).
+f_o averages two views of a state:
 
-The choice is measured against simpler and structured alternatives: `python -m
-environments.twx.measure` (numbers in docs/environments/textworld-express.md).
+- its text: the stored document (the game's reply, the room description, the inventory) as a
+  word sequence, compared by normalized Indel similarity, 2·LCS / (len a + len b) with LCS the
+  longest common subsequence of words — WikiHow's f_o idea (a common subsequence of the screen's
+  tags) applied to words. The room description says whether each piece of furniture is closed,
+  empty or holding something, and the reply what just happened ("You take ...", "You open ...");
+- what it affords: the shapes of its valid actions with the objects blanked (`take <x>`,
+  `put <x> in <y>`, `open <x>`, `move <x>`), compared by Jaccard similarity. They say which
+  phase of the task the player is in, in words that carry over between games whose objects
+  differ (twc's train and test folds share no object).
+
+f_o = ½·text + ½·affordances, in [0, 1]. The choice is measured against simpler and structured
+alternatives: `python -m environments.twx.measure` (numbers in
+docs/environments/textworld-express.md).
 
 The pattern label (memory metadata `pattern`) is the room.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from rapidfuzz.distance import Indel
 
-
-def observation_key(document: str) -> tuple[str, ...]:
-    """What f_o compares: the document's words, lowercased."""
-    return tuple(document.lower().split())
+from environments.twx.actions import template
 
 
-def f_o(a: tuple[str, ...], b: tuple[str, ...]) -> float:
-    """Normalized Indel similarity of two word sequences, in [0, 1] (1 for two empty ones)."""
+@dataclass(frozen=True)
+class ObservationKey:
+    """What f_o compares of a state (hashable, computed once per stored state)."""
+
+    words: tuple[str, ...]
+    affordances: frozenset[str]
+
+
+def observation_key(document: str, available_actions: Sequence[str]) -> ObservationKey:
+    """The f_o key of a state: its document's words (lowercased) and its actions' shapes."""
+    return ObservationKey(tuple(document.lower().split()),
+                          frozenset(template(a) for a in available_actions))
+
+
+def text_similarity(a: Sequence[str], b: Sequence[str]) -> float:
+    """Normalized Indel similarity of two word sequences (1 for two empty ones)."""
     return Indel.normalized_similarity(a, b)
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 1.0
+
+
+def f_o(a: ObservationKey, b: ObservationKey) -> float:
+    """½·text similarity + ½·Jaccard of the affordances, in [0, 1]."""
+    return 0.5 * text_similarity(a.words, b.words) + 0.5 * jaccard(a.affordances, b.affordances)
 
 
 def pattern(room: str) -> str:
