@@ -24,6 +24,7 @@ def test_the_measurement_is_reproducible(small_table):
 
 def test_the_table_has_every_candidate_and_the_sizes(small_table):
     assert small_table["memory_states"] > 24  # several states per gold path
+    assert 1 < small_table["longest_solution"] < small_table["max_steps"] == 15
     for split in ("dev", "test"):
         rows = small_table["splits"][split]["candidates"]
         assert set(rows) == set(measure.CANDIDATES)

@@ -9,6 +9,7 @@ breadth-first search over the `move` actions (in sorted order, so ties always fa
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,16 +36,16 @@ def _replay(env: TwxEnv, seed: int, actions: list[str]) -> dict[str, Any]:
     return info
 
 
-def shortest_coin_walk(env: TwxEnv, seed: int) -> list[str]:
-    """The fewest `move`s to a room where the coin can be taken, then `take coin`."""
-    start = _replay(env, seed, [])
-    queue: deque[list[str]] = deque([[]])
-    seen = {start["look"]}
+def shortest_coin_walk(env: TwxEnv, seed: int, start: Sequence[str] = ()) -> list[str]:
+    """After the actions `start`, the fewest `move`s to a room where the coin can be taken, then
+    `take coin`."""
+    queue: deque[list[str]] = deque([list(start)])
+    seen = {_replay(env, seed, list(start))["look"]}
     while queue:
         path = queue.popleft()
         info = _replay(env, seed, path)
         if COIN in info["available_actions"]:
-            return [*path, COIN]
+            return [*path[len(start):], COIN]
         for action in info["available_actions"]:
             if action.startswith("move "):
                 room = _replay(env, seed, [*path, action])["look"]
@@ -60,6 +61,14 @@ def solution(env: TwxEnv, seed: int) -> list[str]:
         return shortest_coin_walk(env, seed)
     env.reset(options={"task": seed})
     return env.gold_actions()
+
+
+def shortest_rest(env: TwxEnv, seed: int, actions: Sequence[str]) -> int | None:
+    """How many actions still solve game `seed` after `actions`, where that is known (coin);
+    None for games whose only solutions are the game's gold paths from the start."""
+    if env.task_set.game != "coin":
+        return None
+    return len(shortest_coin_walk(env, seed, actions))
 
 
 def gold_episode(env: TwxEnv, seed: int) -> list[GoldStep]:

@@ -113,14 +113,17 @@ def measure(task_set: str = "twx", memory_seeds: int = 200, held_out: int = 100,
     """The table: for each held-out split and candidate, the two shares; plus sizes and the
     majority-shape baseline."""
     env = TwxEnv(task_set, max_steps=GOLD_STEP_LIMIT)
+    default_limit = env.task_set.max_steps
     try:
         splits = env.task_set.splits
         memory = samples(env, range(memory_seeds))
         held = {name: samples(env, splits[name][:held_out]) for name in ("dev", "test")}
     finally:
         env.close()
+    everything = [*memory, *held["dev"], *held["test"]]
     table: dict = {"task_set": task_set, "memory_games": memory_seeds, "memory_states": len(memory),
-                   "held_out_games": held_out, "splits": {}}
+                   "held_out_games": held_out, "max_steps": default_limit, "splits": {},
+                   "longest_solution": max(sample.step + 1 for sample in everything)}
     for name, queries in held.items():
         shapes = Counter(template(q.action) for q in queries)
         rows = {label: evaluate(CANDIDATES[label], memory, queries) for label in candidates}
@@ -148,6 +151,8 @@ def format_table(table: dict) -> str:
     lines.append(f"{'majority shape':<28}" + "".join(
         f"{split['majority']:>12.3f}{'':>12}" for split in splits.values()))
     lines.append("states: " + ", ".join(f"{name} {split['states']}" for name, split in splits.items()))
+    lines.append(f"longest solution: {table['longest_solution']} steps (the task set's max_steps: "
+                 f"{table['max_steps']})")
     return "\n".join(lines)
 
 

@@ -91,11 +91,12 @@ def _task_set(name: str, game: str, variants: tuple[Mapping[str, int], ...], max
     return TaskSet(name, game, variants, _splits(), max_steps, quick, paper)
 
 
-# twc: tidy a house by commonsense (1-2 rooms, 2-3 objects); coin: find the coin (1-3 rooms);
-# cookingworld: cook from a recipe in one kitchen (1-2 ingredients).
+# twc: tidy a house by commonsense (1-2 rooms, 2-3 objects); coin: find the coin (4, 6 or 8
+# rooms: with fewer, the coin is never more than one move away); cookingworld: cook from a
+# recipe in one kitchen (1-2 ingredients).
 TASK_SETS: Mapping[str, TaskSet] = MappingProxyType({task_set.name: task_set for task_set in (
     _task_set("twx", "twc", (_twc(1, 2), _twc(1, 3), _twc(2, 2), _twc(2, 3)), max_steps=15),
-    _task_set("twx-coin", "coin", (_coin(1), _coin(2), _coin(3)), max_steps=15),
+    _task_set("twx-coin", "coin", (_coin(4), _coin(6), _coin(8)), max_steps=15),
     _task_set("twx-cooking", "cookingworld", (_cooking(1), _cooking(2)), max_steps=20),
 )})
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from environments.errors import EnvironmentDataError
 from environments.twx.env import TwxEnv
 from environments.twx.exemplars import EXEMPLAR_SETS, exemplar_path
-from environments.twx.gold import GoldStep, gold_episode
+from environments.twx.gold import GoldStep, gold_episode, shortest_rest
 from environments.twx.reasons import helps, useless
 from environments.twx.similarity import pattern
 from environments.twx.state import document, state_fields, task_of
@@ -52,17 +52,22 @@ def _history(steps: list[GoldStep], at: int) -> list[str]:
 def _useless_action(env: TwxEnv, seed: int, steps: list[GoldStep], at: int) -> tuple[str, float]:
     """A valid action at step `at` that earns nothing or loses score, with its reward: one of the
     gold action's verb first (`put x in <wrong place>`), `inventory` and `look around` last;
-    each candidate is tried in the real game."""
+    each candidate is tried in the real game, and where the shortest rest of a solution is known
+    (coin), one that leaves an equally short way is passed over."""
     gold = steps[at].action
     verb = gold.split(" ", 1)[0]
     options = [a for a in steps[at].info["available_actions"] if a != gold]
     order = lambda a: (a.split(" ", 1)[0] != verb, a in BLAND, a)  # noqa: E731
+    before = [step.action for step in steps[:at]]
     for action in sorted(options, key=order):
         env.reset(options={"task": seed})
-        for step in steps[:at]:
-            env.step(step.action)
-        _, reward, _, _, info = env.step(action)
-        if info["valid"] and reward <= 0:
+        for previous in before:
+            env.step(previous)
+        _, reward, terminated, _, info = env.step(action)
+        if not info["valid"] or reward > 0:
+            continue
+        rest = None if terminated else shortest_rest(env, seed, [*before, action])
+        if rest is None or rest >= len(steps) - at:  # not another way as short as the gold one
             return action, reward
     raise EnvironmentDataError(f"task {seed} step {at}: every valid action earns something")
 
