@@ -43,7 +43,7 @@ def test_the_chosen_f_o_beats_ignoring_the_observation(small_table):
 def test_the_printed_table(small_table, capsys):
     text = measure.format_table(small_table)
     assert measure.CHOSEN in text and "dev shape" in text and "test exact" in text
-    assert text.splitlines()[0].startswith("task set twx: memory = gold paths of 24 train-fold games")
+    assert text.splitlines()[0].startswith("task set twx: memory = solutions of 24 train-fold games")
 
 
 def test_the_mean_over_task_sets_names_the_best_on_dev(small_table):

@@ -1,7 +1,7 @@
-"""Which f_o finds the states where the same action was right? A measurement on gold paths.
+"""Which f_o finds the states where the same action was right? A measurement on solutions.
 
-The memory is every state of the gold paths of `--memory-seeds` training-fold games, each with
-the action the gold path took there. For every state of the held-out games (the `dev` split to
+The memory is every state of the solutions (`gold.solution`: the game's gold path, or coin's
+shortest walk) of `--memory-seeds` training-fold games, each with the action taken there. For every state of the held-out games (the `dev` split to
 choose a candidate, the `test` split to report it), retrieval takes the stored state with the
 highest f_o (ties: the earlier seed, then the earlier step — a total order) and we count how
 often its gold action has the same shape as the held-out state's gold action (`take <x>`, `put
@@ -48,7 +48,7 @@ class Sample:
     key: ObservationKey  # the f_o key: the document's words and the valid actions' shapes
     room: str
     entities: frozenset[str]  # the room, objects in view and in hand, containers, exits
-    action: str  # what the gold path did here
+    action: str  # what the solution did here
 
 
 def _entities(room: str, actions: Sequence[str], carried: str) -> frozenset[str]:
@@ -78,8 +78,8 @@ CHOSEN = "text+affordances (f_o)"
 
 
 def samples(env: TwxEnv, seeds: Sequence[int]) -> list[Sample]:
-    """The states of the gold paths of `seeds`, in seed and step order. (Games are played
-    grouped by parameter variant: switching variants reloads the game, ~0.2 s.)"""
+    """The states of the solutions of `seeds`, in seed and step order. (Games are played
+    grouped by parameter variant: switching variants reloads the game.)"""
     out = []
     for seed in sorted(seeds, key=lambda s: (env.task_set.variant_index(s), s)):
         for number, step in enumerate(gold_episode(env, seed)):
@@ -134,7 +134,7 @@ def measure(task_set: str = "twx", memory_seeds: int = 200, held_out: int = 100,
 
 
 def format_table(table: dict) -> str:
-    lines = [f"task set {table['task_set']}: memory = gold paths of {table['memory_games']} "
+    lines = [f"task set {table['task_set']}: memory = solutions of {table['memory_games']} "
              f"train-fold games ({table['memory_states']} states); held out: first "
              f"{table['held_out_games']} games of each split", ""]
     splits = table["splits"]
@@ -176,7 +176,7 @@ def format_means(means: dict[str, dict[str, float]], names: Sequence[str]) -> st
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Compare f_o candidates on TextWorldExpress gold paths.")
+    parser = argparse.ArgumentParser(description="Compare f_o candidates on TextWorldExpress solutions.")
     parser.add_argument("--task-set", nargs="+", default=list(TASK_SETS), help="default: all")
     parser.add_argument("--memory-seeds", type=int, default=200, help="train-fold games in memory")
     parser.add_argument("--held-out", type=int, default=100, help="games from each of dev and test")
