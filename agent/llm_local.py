@@ -47,7 +47,7 @@ def _check_model_name(model: str | None, backend: str) -> None:
     if model and model not in _GEMMA_ALIASES:
         raise AgentError(
             f"the {backend} backend only ships {GEMMA_MODEL}, not {model!r}; serve other models with "
-            "vLLM / Ollama / llama.cpp and use --backend openai --base-url ..."
+            "vLLM / Ollama / llama.cpp and use --llm openai --base-url ..."
         )
 
 

@@ -87,7 +87,7 @@ class MemoryClient:
         if path.exists() and not path.is_dir():
             raise MemoryStoreError(f"memory path {path} is a file, not a folder; give a folder path")
         if read_only and not path.is_dir():
-            raise MemoryStoreError(f"no memory at {path}; check --path")
+            raise MemoryStoreError(f"no memory at {path}; check --memory")
         lock = None
         if not read_only:
             path.mkdir(parents=True, exist_ok=True)
@@ -97,7 +97,8 @@ class MemoryClient:
             except Timeout:
                 raise MemoryStoreError(
                     f"memory at {path} is open for writing by another process; wait for it to "
-                    "finish, open it read-only, or serve it with `chroma run` and use --host/--port"
+                    "finish, open it read-only, or serve it with `chroma run` and use "
+                    "--chroma-host/--chroma-port"
                 ) from None
         # Absolute: chromadb caches clients by path string, so a relative one breaks after chdir.
         chroma = _chromadb().PersistentClient(path=str(path.resolve()), settings=_settings())

@@ -93,7 +93,7 @@ def test_cache_sits_in_the_cache_dir_by_default(isolated_cache_dir):
         ({"backend": "fake", "temperature": -1}, "temperature must be >= 0"),
         ({"backend": "fake", "timeout": 0}, "timeout must be positive"),
         ({"backend": "fake", "max_retries": -1}, "max_retries must be >= 0"),
-        ({"backend": "local", "model": "llama-3-8b"}, r"only ships gemma3-270m.*--backend openai"),
+        ({"backend": "local", "model": "llama-3-8b"}, r"only ships gemma3-270m.*--llm openai"),
         ({"backend": "llamacpp", "model": "phi-3"}, "only ships gemma3-270m"),
     ],
 )

@@ -81,9 +81,9 @@ def test_list_stats_and_show(imported, capsys):
     assert shown[2].split()[:5] == ["0.800", "3", "0.000", "results", "click[b07mug0012]"]
     assert shown[3] == "2 of 4 matching experience(s); --limit 2"
     path = imported / "memory"
-    code, text, _ = cli(capsys, "stats", "--path", path)
+    code, text, _ = cli(capsys, "stats", "--memory", path)
     assert code == 0 and "Q distribution (min 0.250, mean 0.650, max 0.900)" in text
-    code, text, _ = cli(capsys, "show", "--pattern", "search", "--json", "--path", path)
+    code, text, _ = cli(capsys, "show", "--pattern", "search", "--json", "--memory", path)
     assert [json.loads(line)["action"] for line in text.splitlines()] == [
         "search[red ceramic coffee mug 12 oz]", "search[wool hiking socks large]"]
 
@@ -110,18 +110,18 @@ def test_merge_copy_and_drop(work, capsys):
     out = ok(rememberer("drop", "twin", "--yes", cwd=work))
     assert out.startswith("dropped 'twin' (6 experience(s))")
     path = work / "memory"
-    code, out, _ = cli(capsys, "stats", "--json", "--collection", "both", "--path", path)
+    code, out, _ = cli(capsys, "stats", "--json", "--collection", "both", "--memory", path)
     stats = json.loads(out)
     assert (stats["experiences"], stats["visits"]) == (6, 26)  # duplicates merged, visits summed
     assert stats["q"]["mean"] == pytest.approx(0.65)  # equal Q on both sides: unchanged
-    code, out, _ = cli(capsys, "list", "--path", path)
+    code, out, _ = cli(capsys, "list", "--memory", path)
     assert [row.split()[0] for row in out.splitlines()[2:]] == ["both", "rememberer"]
-    code, out, _ = cli(capsys, "list", "--json", "--path", path)
+    code, out, _ = cli(capsys, "list", "--json", "--memory", path)
     assert [(c["name"], c["experiences"]) for c in json.loads(out)["collections"]] == [
         ("both", 6), ("rememberer", 6)]
-    code, _, err = cli(capsys, "merge", "both", "--into", "both", "--path", path)
+    code, _, err = cli(capsys, "merge", "both", "--into", "both", "--memory", path)
     assert code == 2 and "is also a source" in err
-    code, _, err = cli(capsys, "drop", "both", "--path", path)
+    code, _, err = cli(capsys, "drop", "both", "--memory", path)
     assert code == 2 and "add --yes" in err
 
 
@@ -142,17 +142,17 @@ def test_user_errors_are_one_line_and_leave_the_memory_alone(work, capsys):
         (("show", "--limit", "0"), "--limit must be at least 1"),
         (("query", "--task", "x", "--observation", "a", "--observation-file", "b"), "not both"),
         (("query", "--task", "x", "-m", "0"), "-m must be at least 1"),
-        (("query", "--task", "x", "--lam", "2"), "--lam must be between 0 and 1"),
+        (("query", "--task", "x", "--lambda", "2"), "--lambda must be between 0 and 1"),
     ]:
-        code, out, err = cli(capsys, *args, "--path", path)
+        code, out, err = cli(capsys, *args, "--memory", path)
         assert (code, out) == (2, "") and err.count("\n") == 1 and message in err, (args, err)
     for args, message in [
-        (("show", "--path", work / "elsewhere"), "no memory at"),
-        (("list", "--host", "127.0.0.1", "--port", "9"), "cannot reach the Chroma server"),
+        (("show", "--memory", work / "elsewhere"), "no memory at"),
+        (("list", "--chroma-host", "127.0.0.1", "--chroma-port", "9"), "cannot reach the Chroma server"),
     ]:
         code, _, err = cli(capsys, *args)
         assert code == 2 and message in err
-    code, out, _ = cli(capsys, "stats", "--json", "--path", path)
+    code, out, _ = cli(capsys, "stats", "--json", "--memory", path)
     stats = json.loads(out)
     assert stats["experiences"] == 6 and stats["provenance"] == {"webshop_original.yaml": 6}
 
@@ -167,27 +167,27 @@ def test_round_trip_through_a_chroma_server(work, chroma_server, capsys):
     ok(rememberer("export", "first.jsonl", cwd=work))
     host, port = chroma_server
     name = f"cli-{work.name[-20:].replace('_', '-').strip('-')}"
-    server = ["--host", host, "--port", port, "--collection", name]
+    server = ["--chroma-host", host, "--chroma-port", port, "--collection", name]
     out = ok(rememberer("import", "first.jsonl", *server, cwd=work))
     assert f"6 new, 0 already stored (kept as stored); '{name}' at http://{host}:{port} now " \
            "holds 6" in out
     ok(rememberer("export", "second.jsonl", *server, cwd=work))
     assert (work / "first.jsonl").read_bytes() == (work / "second.jsonl").read_bytes()
-    out = ok(rememberer("copy", "rememberer", name + "-copy", "--to-host", host, "--to-port", port,
+    out = ok(rememberer("copy", "rememberer", name + "-copy", "--to-chroma-host", host, "--to-chroma-port", port,
                         cwd=work))
     assert out.endswith(f"to '{name}-copy' at http://{host}:{port}\n")
     for collection in (name, name + "-copy"):
-        code, out, _ = cli(capsys, "stats", "--json", "--host", host, "--port", port,
+        code, out, _ = cli(capsys, "stats", "--json", "--chroma-host", host, "--chroma-port", port,
                            "--collection", collection)
         stats = json.loads(out)
         assert (stats["experiences"], stats["visits"], stats["location"]) == (
             6, 13, f"http://{host}:{port}")
-        assert cli(capsys, "drop", collection, "--yes", "--host", host, "--port", port)[0] == 0
+        assert cli(capsys, "drop", collection, "--yes", "--chroma-host", host, "--chroma-port", port)[0] == 0
     path = work / "memory"
-    code, _, err = cli(capsys, "export", work / "first.yaml", "--path", path)
+    code, _, err = cli(capsys, "export", work / "first.yaml", "--memory", path)
     assert code == 2 and "exists; pass --force" in err
     code, _, _ = cli(capsys, "export", work / "first.yaml", "--force", "--max-q", "0.5",
-                     "--path", path)
+                     "--memory", path)
     assert code == 0 and len(loads_yaml((work / "first.yaml").read_text("utf-8"))) == 2
 
 

@@ -46,7 +46,7 @@ def test_row_layout_matches_the_documented_schema(make_store):
     assert meta["provenance"] == "unit-test" and meta["created_at"] > 0
     expected = store.embedder.encode_one("blue socks")
     assert row["embeddings"][0] == pytest.approx(expected.tolist(), abs=1e-6)
-    # The where-filter on a float Q works as the README says.
+    # The where-filter on a float Q works as docs/memory.md says.
     assert store.collection.get(where={"q": {"$gt": 0.4}}, include=[])["ids"] == [exp.id]
 
 

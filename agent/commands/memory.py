@@ -1,7 +1,8 @@
 """`rememberer memory ...`: inspect, query, import, export, merge, copy and drop memories.
 
-Every sub-command works on an embedded folder (`--path`, default ./memory) or a Chroma server
-(`--host`/`--port`), on the collection `--collection` (default rememberer). Commands that only
+Every sub-command works on an embedded folder (`--memory`, default ./memory) or a Chroma server
+(`--chroma-host`/`--chroma-port`), on the collection `--collection` (default rememberer): the
+same location flags as `rememberer train|test`. Commands that only
 read (list, stats, show, export) open the folder without the writer lock and without loading an
 embedding model; `query` loads the model only when the environment compares tasks by embedding.
 All Chroma work goes through `memory_store`.
@@ -258,7 +259,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     if args.m < 1:
         raise MemoryStoreError(f"-m must be at least 1, got {args.m}")
     if not 0.0 <= args.lam <= 1.0:
-        raise MemoryStoreError(f"--lam must be between 0 and 1, got {args.lam}")
+        raise MemoryStoreError(f"--lambda must be between 0 and 1, got {args.lam}")
     state = _query_state(args)
     needs_model = matchers_for(state.env).task_similarity == "embedding"
     client, store = _read_store(args, needs_model=needs_model)
@@ -386,13 +387,24 @@ def _where_options() -> argparse.ArgumentParser:
     return parent
 
 
+def _hidden_aliases(group, aliases: dict[str, tuple[str, type]]) -> None:
+    """Older spellings of a flag (`--path` for `--memory` ...): accepted, not shown in --help."""
+    for flag, (dest, kind) in aliases.items():
+        group.add_argument(flag, dest=dest, type=kind, default=argparse.SUPPRESS,
+                           help=argparse.SUPPRESS)
+
+
 def _location_options() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("memory location")
-    group.add_argument("--path", type=Path, default=DEFAULT_PATH,
+    group.add_argument("--memory", dest="path", type=Path, default=DEFAULT_PATH, metavar="PATH",
                        help="embedded memory folder (default: ./memory)")
-    group.add_argument("--host", help="Chroma server host (use instead of --path)")
-    group.add_argument("--port", type=int, help="Chroma server port (default 8000 with --host)")
+    group.add_argument("--chroma-host", dest="host", metavar="HOST",
+                       help="Chroma server host (use instead of --memory)")
+    group.add_argument("--chroma-port", dest="port", type=int, metavar="PORT",
+                       help="Chroma server port (default 8000 with --chroma-host)")
+    _hidden_aliases(group, {"--path": ("path", Path), "--host": ("host", str),
+                            "--port": ("port", int)})
     group.add_argument("--collection", default=DEFAULT_COLLECTION,
                        help=f"collection name (default: {DEFAULT_COLLECTION})")
     group.add_argument("--embedding-model", metavar="MODEL",
@@ -438,9 +450,11 @@ def register(subparsers) -> None:
     parser.add_argument("--action", action="append", metavar="ACTION",
                         help="an available action (WebShop; repeat for each, in page order)")
     parser.add_argument("--instruction", help="the current step instruction (WikiHow)")
-    parser.add_argument("-m", type=int, default=2, help="how many states (default 2)")
-    parser.add_argument("--lam", type=float, default=0.5,
+    parser.add_argument("-m", "--m", dest="m", type=int, default=2,
+                        help="how many states (default 2)")
+    parser.add_argument("--lambda", dest="lam", type=float, default=0.5, metavar="LAMBDA",
                         help="λ in s = λ·f_g + (1-λ)·f_o (default 0.5)")
+    _hidden_aliases(parser, {"--lam": ("lam", float)})
     parser.add_argument("--json", action="store_true", help="print JSON")
 
     parser = add("import", cmd_import, "add the experiences of a pool file (original YAML or "
@@ -470,9 +484,14 @@ def register(subparsers) -> None:
                                    "or to another folder or server")
     parser.add_argument("source", help="collection to copy")
     parser.add_argument("target", help="name of the new collection")
-    parser.add_argument("--to-path", type=Path, metavar="PATH", help="destination folder")
-    parser.add_argument("--to-host", metavar="HOST", help="destination Chroma server host")
-    parser.add_argument("--to-port", type=int, metavar="PORT", help="destination server port")
+    parser.add_argument("--to-memory", dest="to_path", type=Path, metavar="PATH",
+                        help="destination folder")
+    parser.add_argument("--to-chroma-host", dest="to_host", metavar="HOST",
+                        help="destination Chroma server host")
+    parser.add_argument("--to-chroma-port", dest="to_port", type=int, metavar="PORT",
+                        help="destination Chroma server port (default 8000 with --to-chroma-host)")
+    _hidden_aliases(parser, {"--to-path": ("to_path", Path), "--to-host": ("to_host", str),
+                             "--to-port": ("to_port", int)})
 
     parser = add("drop", cmd_drop, "delete a collection and its helper collections")
     parser.add_argument("name", help="collection to delete")
