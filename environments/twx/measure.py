@@ -148,8 +148,8 @@ def format_table(table: dict) -> str:
             cells = split["candidates"][label]
             row += f"{cells['same_shape']:>12.3f}{cells['same_action']:>12.3f}"
         lines.append(row)
-    lines.append(f"{'majority shape':<28}" + "".join(
-        f"{split['majority']:>12.3f}{'':>12}" for split in splits.values()))
+    lines.append((f"{'majority shape':<28}" + "".join(
+        f"{split['majority']:>12.3f}{'':>12}" for split in splits.values())).rstrip())
     lines.append("states: " + ", ".join(f"{name} {split['states']}" for name, split in splits.items()))
     lines.append(f"longest solution: {table['longest_solution']} steps (the task set's max_steps: "
                  f"{table['max_steps']})")
