@@ -11,6 +11,7 @@ from --help (older spellings kept as aliases) are left out here too.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from collections.abc import Iterator
 
@@ -153,7 +154,14 @@ def render(parser: argparse.ArgumentParser) -> str:
 
 
 def cli_reference() -> str:
-    """docs/cli.md as the current code would write it."""
+    """docs/cli.md as the current code would write it, showing what a user's `rememberer` offers:
+    the test suite's LLM backend (offered only while REMEMBERER_TEST_LLM is set) is left out."""
     from agent.cli import build_parser
+    from agent.llm import TEST_BACKEND_VARIABLE
 
-    return render(build_parser())
+    saved = os.environ.pop(TEST_BACKEND_VARIABLE, None)
+    try:
+        return render(build_parser())
+    finally:
+        if saved is not None:
+            os.environ[TEST_BACKEND_VARIABLE] = saved

@@ -7,7 +7,9 @@ Backends (pick with `make_llm(backend)`):
 - ``local``    Gemma 3 270M shipped as a PyPI package, run offline with transformers
                (see `agent.llm_local`).
 - ``llamacpp`` the same GGUF file through llama-cpp-python (optional extra).
-- ``fake``     `FakeLLMForTests`, a deterministic stand-in for unit tests only.
+- ``fake``     only inside the test suite: it names the factory of its deterministic stand-in
+               in the environment variable REMEMBERER_TEST_LLM ("module:function"); the package
+               ships no fake, and without that variable the backend does not exist.
 
 Every backend answers `complete(prompt, max_tokens=, stop=, temperature=)` with a `Completion`,
 cuts the text at the first stop string, keeps a per-instance `Usage` tally, and (unless disabled)
@@ -17,6 +19,7 @@ reads and writes the SQLite response cache in `agent.llm_cache`.
 from __future__ import annotations
 
 import argparse
+import importlib
 import math
 import os
 import random
@@ -32,7 +35,9 @@ from agent.errors import AgentError
 from agent.llm_cache import CachedAnswer, ResponseCache, cache_key
 
 CACHE_DIR_ENV = "REMEMBERER_CACHE_DIR"
-BACKENDS = ("openai", "local", "llamacpp", "fake")
+BACKENDS = ("openai", "local", "llamacpp")
+TEST_BACKEND = "fake"
+TEST_BACKEND_VARIABLE = "REMEMBERER_TEST_LLM"  # "module:function"; set by the test suite only
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 OPENAI_MAX_STOP_SEQUENCES = 4  # the OpenAI API rejects more; the rest are applied client-side
@@ -167,34 +172,6 @@ class BaseLLM:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"
-
-
-class FakeLLMForTests(BaseLLM):
-    """FOR UNIT TESTS ONLY: a deterministic stand-in that never runs a model.
-
-    Answers `responder(prompt)` when a responder is given, else the fixed `text`; stop strings are
-    applied as for real backends; token counts are estimates. Every prompt is kept in `prompts`.
-    """
-
-    DEFAULT_TEXT = "search[fake query] -> 1.0 fixed answer of the fake test LLM"
-
-    def __init__(
-        self,
-        responder: Callable[[str], str] | None = None,
-        *,
-        text: str = DEFAULT_TEXT,
-        temperature: float = 0.1,
-        cache: ResponseCache | None = None,
-    ) -> None:
-        super().__init__(name="fake", temperature=temperature, cache=cache)
-        self.responder = responder
-        self.text = text
-        self.prompts: list[str] = []
-
-    def _generate(self, prompt: str, *, max_tokens: int, stop: tuple[str, ...], temperature: float) -> Completion:
-        self.prompts.append(prompt)
-        text = self.responder(prompt) if self.responder is not None else self.text
-        return Completion(text, estimate_tokens(prompt), estimate_tokens(truncate_at_stop(text, stop)))
 
 
 class OpenAILLM(BaseLLM):
@@ -373,6 +350,7 @@ def make_llm(
     cache_path: Path | None = None,
     use_cache: bool = True,
     fake_responder: Callable[[str], str] | None = None,
+    env: str | None = None,
     api: str | None = None,
     seed: int = 0,
     retry_backoff: float = 1.0,
@@ -381,15 +359,17 @@ def make_llm(
 
     `backend=None` picks ``openai`` when OPENAI_API_KEY is set, else ``local``. `cache_path=None`
     means the default cache file (`default_cache_path()`); `use_cache=False` bypasses the cache.
-    The fake backend only caches when given an explicit `cache_path`, so tests never touch the
+    The test backend (see `backend_names`) gets `fake_responder` and `env` (the environment it
+    will play) and only caches when given an explicit `cache_path`, so tests never touch the
     user's cache. `api` (chat/completion/auto) and `retry_backoff` only matter for ``openai``;
     `seed` for the sampling backends.
     """
     if backend is None or not backend.strip():
         backend = "openai" if os.environ.get("OPENAI_API_KEY") else "local"
     backend = backend.strip().lower()
-    if backend not in BACKENDS:
-        raise AgentError(f"unknown LLM backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    if backend not in backend_names():
+        raise AgentError(f"unknown LLM backend {backend!r}; choose one of "
+                         f"{', '.join(backend_names())}")
     if temperature < 0:
         raise AgentError(f"temperature must be >= 0, got {temperature}")
     if timeout <= 0:
@@ -397,9 +377,10 @@ def make_llm(
     if max_retries < 0:
         raise AgentError(f"max_retries must be >= 0, got {max_retries}")
 
-    if backend == "fake":
+    if backend == TEST_BACKEND:
         cache = ResponseCache(cache_path) if use_cache and cache_path is not None else None
-        return FakeLLMForTests(fake_responder, temperature=temperature, cache=cache)
+        return _test_backend()(responder=fake_responder, env=env, temperature=temperature,
+                               cache=cache)
 
     cache = ResponseCache(cache_path or default_cache_path()) if use_cache else None
     if backend == "openai":
@@ -430,30 +411,52 @@ def make_llm(
     return LlamaCppLLM(model=model, temperature=temperature, seed=seed, models_dir=models_dir, cache=cache)
 
 
-def add_llm_arguments(parser: argparse.ArgumentParser) -> None:
-    """The LLM flags shared by the commands that run an agent; read them back with `llm_from_args`."""
+def backend_names() -> tuple[str, ...]:
+    """The LLM backends; the test suite's stand-in only while REMEMBERER_TEST_LLM is set."""
+    return BACKENDS + ((TEST_BACKEND,) if os.environ.get(TEST_BACKEND_VARIABLE) else ())
+
+
+def _test_backend() -> Callable[..., LLM]:
+    """The factory REMEMBERER_TEST_LLM names ("module:function")."""
+    target = os.environ.get(TEST_BACKEND_VARIABLE, "")
+    module_name, _, function = target.partition(":")
+    try:
+        return getattr(importlib.import_module(module_name), function)
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise AgentError(f"{TEST_BACKEND_VARIABLE}={target!r} names no LLM factory ({exc})") from None
+
+
+def add_llm_arguments(parser: argparse.ArgumentParser, *, backend_flag: str = "--backend",
+                      hidden_aliases: tuple[str, ...] = (), choices: Sequence[str] = BACKENDS,
+                      backend_help: str | None = None,
+                      seed_help: str | None = None) -> list[argparse.Action]:
+    """The LLM flags shared by the commands that run an agent; read them back with `llm_from_args`.
+    `backend_flag` spells the backend flag (`hidden_aliases` are accepted but not shown) and
+    `choices` are its backends. Returns the flags' actions."""
     group = parser.add_argument_group("LLM")
-    group.add_argument(
-        "--backend",
-        choices=[b for b in BACKENDS if b != "fake"],
-        default=None,
-        help="LLM backend (default: openai when OPENAI_API_KEY is set, else local)",
-    )
-    group.add_argument("--model", default=None, help=f"model name (openai default: {DEFAULT_OPENAI_MODEL}; local: gemma3-270m)")
-    group.add_argument("--base-url", default=None, help="OpenAI-compatible server URL ending in /v1 (default: OPENAI_BASE_URL)")
-    group.add_argument("--api-key", default=None, help="API key (default: OPENAI_API_KEY; local servers need none)")
-    group.add_argument(
-        "--api",
-        choices=["auto", "chat", "completion"],
-        default="auto",
-        help="openai endpoint: chat completions or plain completions (auto: guess from the model name)",
-    )
-    group.add_argument("--temperature", type=float, default=0.1, help="sampling temperature (default 0.1)")
-    group.add_argument("--timeout", type=float, default=60.0, help="seconds per LLM request (default 60)")
-    group.add_argument("--max-retries", type=int, default=4, help="retries on rate limits, 5xx and timeouts (default 4)")
-    group.add_argument("--seed", type=int, default=0, help="sampling seed of the local backends (default 0)")
-    group.add_argument("--llm-cache", type=Path, default=None, help="response cache file (default: under REMEMBERER_CACHE_DIR)")
-    group.add_argument("--no-cache", action="store_true", help="do not read or write the LLM response cache")
+    backend = dict(dest="backend", choices=list(choices), default=None)
+    actions = [group.add_argument(backend_flag, **backend, help=backend_help or (
+        "LLM backend (default: openai when OPENAI_API_KEY is set, else local)"))]
+    actions += [group.add_argument(alias, **backend, help=argparse.SUPPRESS)
+                 for alias in hidden_aliases]
+    actions += [
+        group.add_argument("--model", default=None, help=f"model name (openai default: {DEFAULT_OPENAI_MODEL}; local: gemma3-270m)"),
+        group.add_argument("--base-url", default=None, help="OpenAI-compatible server URL ending in /v1 (default: OPENAI_BASE_URL)"),
+        group.add_argument("--api-key", default=None, help="API key (default: OPENAI_API_KEY; local servers need none)"),
+        group.add_argument(
+            "--api",
+            choices=["auto", "chat", "completion"],
+            default="auto",
+            help="openai endpoint: chat completions or plain completions (auto: guess from the model name)",
+        ),
+        group.add_argument("--temperature", type=float, default=0.1, help="sampling temperature (default 0.1)"),
+        group.add_argument("--timeout", type=float, default=60.0, help="seconds per LLM request (default 60)"),
+        group.add_argument("--max-retries", type=int, default=4, help="retries on rate limits, 5xx and timeouts (default 4)"),
+        group.add_argument("--seed", type=int, default=0, help=seed_help or "sampling seed of the local backends (default 0)"),
+        group.add_argument("--llm-cache", type=Path, default=None, help="response cache file (default: under REMEMBERER_CACHE_DIR)"),
+        group.add_argument("--no-cache", action="store_true", help="do not read or write the LLM response cache"),
+    ]
+    return actions
 
 
 def llm_from_args(args: argparse.Namespace) -> LLM:

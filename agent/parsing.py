@@ -6,110 +6,20 @@ asks for `Thought: ...` lines and one `Action: <action>` line. Both parsers are 
 all gives a `ParsedAction` (with `ok=False` and an `error` when nothing usable was found); they
 never raise.
 
-Action syntaxes are environment specific and live here as `ActionSyntax` values; the environment
-profile (`agent.profiles`) says which one applies.
+Action syntaxes are environment specific: each environment's spec carries its
+`environments.syntax.ActionSyntax`.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
-# An optional list marker in front of an advice line: "- ", "* ", "1. ", "2) ".
-_BULLET = r"(?:[-*\u2022]\s*|\d{1,3}[.)]\s+)?"
-_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
+from environments.syntax import ActionSyntax
+
 _MAX_LINES = 200  # a runaway completion is cut; nothing useful comes after this many lines
 _MAX_LINE_CHARS = 2_000
-
-
-@dataclass(frozen=True)
-class ActionSyntax:
-    """One environment's action grammar.
-
-    `pattern` matches exactly one action (no anchors; it is embedded in larger patterns);
-    `canonical` turns a match of it into the action string the environment is given, or None
-    when the match is not acceptable after all (e.g. an empty search query).
-    """
-
-    name: str
-    pattern: str
-    canonical: Callable[[re.Match[str]], str | None]
-    flags: int = re.IGNORECASE
-
-    def __post_init__(self) -> None:
-        # Compiled once per syntax; dataclass is frozen, so go through object.__setattr__.
-        object.__setattr__(self, "_full", re.compile(rf"\s*(?:{self.pattern})\s*", self.flags))
-        object.__setattr__(self, "_line", re.compile(
-            rf"\s*{_BULLET}(?:{self.pattern})"
-            rf"\s*->\s*(?P<value>{_NUMBER})?\s*(?P<reason>.*?)\s*",
-            self.flags | re.DOTALL,
-        ))
-
-    def canonicalize(self, text: str) -> str | None:
-        """The canonical form of `text` if it is exactly one valid action, else None."""
-        match = self._full.fullmatch(text)  # type: ignore[attr-defined]
-        return self.canonical(match) if match else None
-
-    def match_line(self, line: str) -> re.Match[str] | None:
-        return self._line.fullmatch(line)  # type: ignore[attr-defined]
-
-
-# --- WebShop: search[query] and click[label]; the environment lowercases the argument -------
-
-def _webshop_canonical(match: re.Match[str]) -> str | None:
-    keyword = match.group("ws_kw").lower()
-    argument = " ".join(match.group("ws_arg").split()).lower()
-    if not argument:
-        return None
-    return f"{keyword}[{argument}]"
-
-
-WEBSHOP_SYNTAX = ActionSyntax(
-    name="webshop",
-    pattern=r"(?P<ws_kw>search|click)\s*\[(?P<ws_arg>[^\n]*?)\]",
-    canonical=_webshop_canonical,
-)
-
-
-# --- WikiHow (Mobile-Env): CLICK(i), INPUT(i, text), SCROLL(dir), GOBACK ----------------------
-
-_QUOTES = ("\"", "'", "`")
-
-
-def _strip_quotes(text: str) -> str:
-    text = text.strip()
-    while len(text) >= 2 and text[0] == text[-1] and text[0] in _QUOTES:
-        text = text[1:-1].strip()
-    return text
-
-
-def _wikihow_canonical(match: re.Match[str]) -> str | None:
-    if match.group("wh_click") is not None:
-        return f"CLICK({int(match.group('wh_click'))})"
-    if match.group("wh_input") is not None:
-        text = " ".join(_strip_quotes(match.group("wh_text")).split())
-        if not text:
-            return None
-        return f"INPUT({int(match.group('wh_input'))}, {text})"
-    if match.group("wh_dir") is not None:
-        return f"SCROLL({match.group('wh_dir').upper()})"
-    return "GOBACK"
-
-
-WIKIHOW_SYNTAX = ActionSyntax(
-    name="wikihow",
-    pattern=(
-        r"CLICK\s*\(\s*(?P<wh_click>\d{1,6})\s*\)"
-        r"|INPUT\s*\(\s*(?P<wh_input>\d{1,6})\s*,\s*(?P<wh_text>[^\n]*?)\s*\)"
-        r"|SCROLL\s*\(\s*(?P<wh_dir>UP|DOWN|LEFT|RIGHT)\s*\)"
-        r"|GOBACK(?:\s*\(\s*\))?"
-    ),
-    canonical=_wikihow_canonical,
-)
-
-SYNTAXES = {syntax.name: syntax for syntax in (WEBSHOP_SYNTAX, WIKIHOW_SYNTAX)}
 
 
 # --- results ------------------------------------------------------------------------------

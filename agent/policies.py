@@ -8,7 +8,7 @@ Three policies share one step loop (`PromptPolicy.act`):
 
 An answer that cannot be parsed is asked again (up to `max_attempts` in all, each further
 attempt at a higher temperature so that a response cache does not hand back the same text);
-after that the step becomes the profile's no-op action, which the environment ignores but counts.
+after that the step becomes the spec's no-op action, which the environment ignores but counts.
 A policy never raises because of what the model wrote; errors of the LLM backend itself
 (e.g. an unreachable server) do propagate.
 """
@@ -22,7 +22,8 @@ from typing import Any, Protocol
 
 from agent.errors import AgentError
 from agent.parsing import ParsedAction, parse_advice, parse_react
-from agent.profiles import HISTORY_LENGTH, EnvProfile, history_entry
+from environments.spec import EnvSpec
+from environments.state import HISTORY_LENGTH, history_entry
 from agent.prompts import (DEFAULT_TOKEN_BUDGET, REACT_STOP, STOP, Prompt, PromptOptions,
                            ReactExemplar, build_prompt, build_react_prompt)
 from memory_store.records import RetrievedState, State
@@ -88,11 +89,11 @@ class PromptPolicy:
 
     name = "prompt"
 
-    def __init__(self, profile: EnvProfile, llm: LLM, *, seed: int = 0, max_tokens: int = 128,
+    def __init__(self, spec: EnvSpec, llm: LLM, *, seed: int = 0, max_tokens: int = 128,
                  max_attempts: int = MAX_ATTEMPTS, token_budget: int = DEFAULT_TOKEN_BUDGET):
         if max_attempts < 1:
             raise AgentError(f"max_attempts must be at least 1, not {max_attempts}")
-        self.profile = profile
+        self.spec = spec
         self.llm = llm
         self.seed = seed
         self.max_tokens = max_tokens
@@ -106,11 +107,11 @@ class PromptPolicy:
         """Start an episode. The random stream depends on the policy seed and the task (or on
         `seed` when given), so a rerun or a resumed run draws the same exploration advice."""
         self.history = []
-        key = seed if seed is not None else str(info.get(self.profile.task_key, ""))
+        key = seed if seed is not None else str(info.get(self.spec.task_info, ""))
         self.rng = random.Random(f"{self.seed}|{self.name}|{key}")
 
     def act(self, observation: str, info: Mapping[str, Any]) -> Decision:
-        state = self.profile.make_state(observation, info, self.history)
+        state = self.spec.state(observation, info, self.history)
         prompt, decision = self._prompt(state)
         decision.budget_tokens = prompt.budget_tokens
         stop = self._stop()
@@ -131,7 +132,7 @@ class PromptPolicy:
                 break
             decision.failures.append(f"attempt {attempt + 1}: {parsed.error}")
         else:
-            decision.action, decision.reason = self.profile.noop_action, NOOP_REASON
+            decision.action, decision.reason = self.spec.noop, NOOP_REASON
         self.history = (self.history + [history_entry(decision.action, decision.reason)])[-HISTORY_LENGTH:]
         return decision
 
@@ -140,7 +141,7 @@ class PromptPolicy:
         raise NotImplementedError
 
     def _parse(self, text: str) -> ParsedAction:
-        return parse_advice(text, self.profile.syntax)
+        return parse_advice(text, self.spec.syntax)
 
     def _stop(self) -> tuple[str, ...]:
         return STOP
@@ -149,9 +150,9 @@ class PromptPolicy:
 class _AdvicePolicy(PromptPolicy):
     """Shared by Rememberer and LLM-only: the encouraged/discouraged prompt."""
 
-    def __init__(self, profile: EnvProfile, llm: LLM, *, no_random: bool = False,
+    def __init__(self, spec: EnvSpec, llm: LLM, *, no_random: bool = False,
                  no_discouraged: bool = False, **kwargs: Any):
-        super().__init__(profile, llm, **kwargs)
+        super().__init__(spec, llm, **kwargs)
         self.options = PromptOptions(token_budget=self.token_budget, no_random=no_random,
                                      no_discouraged=no_discouraged)
 
@@ -160,7 +161,7 @@ class _AdvicePolicy(PromptPolicy):
 
     def _prompt(self, state: State) -> tuple[Prompt, Decision]:
         exemplars = self._exemplars(state)
-        prompt = build_prompt(self.profile, state, exemplars, count_tokens=self.llm.count_tokens,
+        prompt = build_prompt(self.spec, state, exemplars, count_tokens=self.llm.count_tokens,
                               rng=self.rng, options=self.options)
         decision = Decision(
             state=state, action="",
@@ -176,13 +177,13 @@ class RemembererPolicy(_AdvicePolicy):
 
     name = "rememberer"
 
-    def __init__(self, profile: EnvProfile, llm: LLM, store: Retriever, *, m: int = 2,
+    def __init__(self, spec: EnvSpec, llm: LLM, store: Retriever, *, m: int = 2,
                  lam: float = 0.5, **kwargs: Any):
         if m < 0:
             raise AgentError(f"m must be 0 or more, not {m}")
         if not 0.0 <= lam <= 1.0:
             raise AgentError(f"lambda must be between 0 and 1, not {lam}")
-        super().__init__(profile, llm, **kwargs)
+        super().__init__(spec, llm, **kwargs)
         self.store = store
         self.m = m
         self.lam = lam
@@ -198,9 +199,9 @@ class LLMOnlyPolicy(_AdvicePolicy):
 
     name = "llm-only"
 
-    def __init__(self, profile: EnvProfile, llm: LLM, exemplars: Sequence[RetrievedState],
+    def __init__(self, spec: EnvSpec, llm: LLM, exemplars: Sequence[RetrievedState],
                  **kwargs: Any):
-        super().__init__(profile, llm, **kwargs)
+        super().__init__(spec, llm, **kwargs)
         self.exemplars = list(exemplars)
 
     def _exemplars(self, state: State) -> list[RetrievedState]:
@@ -212,19 +213,19 @@ class ReActPolicy(PromptPolicy):
 
     name = "react"
 
-    def __init__(self, profile: EnvProfile, llm: LLM, exemplars: Sequence[ReactExemplar], *,
+    def __init__(self, spec: EnvSpec, llm: LLM, exemplars: Sequence[ReactExemplar], *,
                  max_tokens: int = 192, **kwargs: Any):
-        super().__init__(profile, llm, max_tokens=max_tokens, **kwargs)
+        super().__init__(spec, llm, max_tokens=max_tokens, **kwargs)
         self.exemplars = list(exemplars)
 
     def _prompt(self, state: State) -> tuple[Prompt, Decision]:
-        prompt = build_react_prompt(self.profile, state, self.exemplars,
+        prompt = build_react_prompt(self.spec, state, self.exemplars,
                                     count_tokens=self.llm.count_tokens,
                                     token_budget=self.token_budget)
         return prompt, Decision(state=state, action="")
 
     def _parse(self, text: str) -> ParsedAction:
-        return parse_react(text, self.profile.syntax)
+        return parse_react(text, self.spec.syntax)
 
     def _stop(self) -> tuple[str, ...]:
         return REACT_STOP
@@ -233,7 +234,7 @@ class ReActPolicy(PromptPolicy):
 POLICY_NAMES = ("rememberer", "llm-only", "react")
 
 
-def make_policy(name: str, profile: EnvProfile, llm: LLM, *, store: Retriever | None = None,
+def make_policy(name: str, spec: EnvSpec, llm: LLM, *, store: Retriever | None = None,
                 exemplar_set: str = "E0", m: int = 2, lam: float = 0.5, no_random: bool = False,
                 no_discouraged: bool = False, seed: int = 0,
                 token_budget: int = DEFAULT_TOKEN_BUDGET) -> PromptPolicy:
@@ -244,11 +245,11 @@ def make_policy(name: str, profile: EnvProfile, llm: LLM, *, store: Retriever | 
     if name == "rememberer":
         if store is None:
             raise AgentError("the rememberer policy needs an experience memory")
-        return RemembererPolicy(profile, llm, store, m=m, lam=lam, no_random=no_random,
+        return RemembererPolicy(spec, llm, store, m=m, lam=lam, no_random=no_random,
                                 no_discouraged=no_discouraged, **common)
     if name == "llm-only":
-        return LLMOnlyPolicy(profile, llm, load_exemplar_states(profile.name, exemplar_set),
+        return LLMOnlyPolicy(spec, llm, load_exemplar_states(spec.name, exemplar_set),
                              no_random=no_random, no_discouraged=no_discouraged, **common)
     if name == "react":
-        return ReActPolicy(profile, llm, load_react_exemplars(profile.name, exemplar_set), **common)
+        return ReActPolicy(spec, llm, load_react_exemplars(spec.name, exemplar_set), **common)
     raise AgentError(f"unknown policy {name!r} (known: {', '.join(POLICY_NAMES)})")

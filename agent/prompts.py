@@ -37,7 +37,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from agent.profiles import EnvProfile
+from environments.spec import EnvSpec
 from memory_store.records import ActionRecord, RetrievedState, State
 
 STOP = ("Discouraged", "\n\n")
@@ -87,7 +87,7 @@ def _line(record: ActionRecord) -> AdviceLine:
     return AdviceLine(record.action, record.q, record.reason)
 
 
-def choose_advice(profile: EnvProfile, retrieved: RetrievedState, rng: random.Random,
+def choose_advice(spec: EnvSpec, retrieved: RetrievedState, rng: random.Random,
                   options: PromptOptions = PromptOptions()) -> Advice:
     """The Encouraged / Discouraged lines shown under one exemplar (rules in the module doc)."""
     ranked = _best_first(retrieved.actions)
@@ -102,8 +102,8 @@ def choose_advice(profile: EnvProfile, retrieved: RetrievedState, rng: random.Ra
         encouraged: tuple[AdviceLine, ...] = (_line(ranked[0]),)
     else:
         # Nothing worked here yet: suggest an untried valid action (any valid one if all tried).
-        action = (profile.random_action(retrieved.state, rng, exclude=recorded)
-                  or profile.random_action(retrieved.state, rng))
+        action = (spec.random_action(retrieved.state, rng, exclude=recorded)
+                  or spec.random_action(retrieved.state, rng))
         shown_q = math.floor(rng.random() * 0.5 * 10) / 10  # uniform on [0, 0.5), one decimal
         encouraged = (AdviceLine(action, shown_q, RANDOM_ENCOURAGED_REASON, random=True),) if action else ()
     if options.no_discouraged:
@@ -112,7 +112,7 @@ def choose_advice(profile: EnvProfile, retrieved: RetrievedState, rng: random.Ra
         discouraged = tuple(low)
     else:
         exclude = recorded + [line.action for line in encouraged]
-        action = profile.random_action(retrieved.state, rng, exclude=exclude)
+        action = spec.random_action(retrieved.state, rng, exclude=exclude)
         discouraged = (AdviceLine(action, 0.0, RANDOM_DISCOURAGED_REASON, random=True),) if action else ()
     return Advice(encouraged, discouraged)
 
@@ -124,14 +124,14 @@ def render_advice(advice: Advice, *, no_discouraged: bool = False) -> str:
     return "\n".join(lines)
 
 
-def render_exemplar(profile: EnvProfile, state: State, advice: Advice,
+def render_exemplar(spec: EnvSpec, state: State, advice: Advice,
                     *, no_discouraged: bool = False) -> str:
-    return f"{profile.render_input(state)}\n{render_advice(advice, no_discouraged=no_discouraged)}"
+    return f"{spec.render(state)}\n{render_advice(advice, no_discouraged=no_discouraged)}"
 
 
-def render_query(profile: EnvProfile, state: State) -> str:
+def render_query(spec: EnvSpec, state: State) -> str:
     """The new input, ending where the model is to continue."""
-    return f"{profile.render_input(state)}\n{ENCOURAGED}\n"
+    return f"{spec.render(state)}\n{ENCOURAGED}\n"
 
 
 @dataclass
@@ -159,18 +159,18 @@ def fit_budget(blocks: Sequence[str], query: str, count_tokens: Callable[[str], 
     return kept, used
 
 
-def build_prompt(profile: EnvProfile, state: State, retrieved: Sequence[RetrievedState], *,
+def build_prompt(spec: EnvSpec, state: State, retrieved: Sequence[RetrievedState], *,
                  count_tokens: Callable[[str], int], rng: random.Random,
                  options: PromptOptions = PromptOptions()) -> Prompt:
     """The Rememberer / LLM-only prompt for `state`; `retrieved` is best first."""
-    advice = [choose_advice(profile, item, rng, options) for item in retrieved]
-    blocks = [render_exemplar(profile, item.state, adv, no_discouraged=options.no_discouraged)
+    advice = [choose_advice(spec, item, rng, options) for item in retrieved]
+    blocks = [render_exemplar(spec, item.state, adv, no_discouraged=options.no_discouraged)
               for item, adv in zip(retrieved, advice)]
-    query = render_query(profile, state)
+    query = render_query(spec, state)
     kept, used = fit_budget(blocks, query, count_tokens, options.token_budget)
     order = list(reversed(kept))  # most similar last, right before the new input
     intro = ADVICE_INTRO_NO_DISCOURAGED if options.no_discouraged else ADVICE_INTRO
-    text = "\n\n".join([f"{profile.instructions} {intro}", *(blocks[i] for i in order), query])
+    text = "\n\n".join([f"{spec.instructions} {intro}", *(blocks[i] for i in order), query])
     return Prompt(
         text=text,
         exemplars=[retrieved[i] for i in order],
@@ -196,20 +196,20 @@ class ReactExemplar:
     action: str
 
 
-def render_react_exemplar(profile: EnvProfile, exemplar: ReactExemplar) -> str:
-    lines = [profile.render_input(exemplar.state)]
+def render_react_exemplar(spec: EnvSpec, exemplar: ReactExemplar) -> str:
+    lines = [spec.render(exemplar.state)]
     lines += [f"{THOUGHT} {thought}" for thought in exemplar.thoughts]
     lines.append(f"{ACTION} {exemplar.action}")
     return "\n".join(lines)
 
 
-def build_react_prompt(profile: EnvProfile, state: State, exemplars: Sequence[ReactExemplar], *,
+def build_react_prompt(spec: EnvSpec, state: State, exemplars: Sequence[ReactExemplar], *,
                        count_tokens: Callable[[str], int],
                        token_budget: int = DEFAULT_TOKEN_BUDGET) -> Prompt:
     """The ReAct prompt: instructions, worked steps, then the new input ending in `Thought:`."""
-    blocks = [render_react_exemplar(profile, ex) for ex in exemplars]
-    query = f"{profile.render_input(state)}\n{THOUGHT}"
+    blocks = [render_react_exemplar(spec, ex) for ex in exemplars]
+    query = f"{spec.render(state)}\n{THOUGHT}"
     kept, used = fit_budget(blocks, query, count_tokens, token_budget)
     order = list(reversed(kept))
-    text = "\n\n".join([profile.react_instructions, *(blocks[i] for i in order), query])
+    text = "\n\n".join([spec.react_instructions, *(blocks[i] for i in order), query])
     return Prompt(text=text, budget_tokens=used)

@@ -2,9 +2,8 @@
 (learning curves as PNG, a comparison table as text and Markdown, one self-contained HTML page).
 
 The numbers are the paper's: per pass (a split in an epoch) the average score and the success
-rate. WebShop's score is the mean final reward (the purchase's 0-1 match with the request) and a
-success is a perfect purchase (reward 1); WikiHow's score is the mean total reward (+1 per
-finished sub-goal) and a success is a command with every sub-goal done.
+rate. What the score and a success are is the environment's own (its spec's `Scoring`: e.g. the
+mean final reward and a perfect purchase, or the mean total reward and every sub-goal done).
 """
 
 from __future__ import annotations
@@ -14,47 +13,22 @@ import html
 import json
 import re
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from agent.errors import AgentError
-
-
-@dataclass(frozen=True)
-class Scoring:
-    """How one environment's episodes are scored, and how to say it."""
-
-    score_label: str  # column name
-    score_meaning: str
-    success_meaning: str
-    score: Callable[[dict], float]
-    success: Callable[[dict], bool]
-
-
-SCORING: dict[str, Scoring] = {
-    "webshop": Scoring(
-        "score", "score = mean final reward, how well the purchase matches the request (0-1)",
-        "success = a perfect purchase (reward 1.0)",
-        score=lambda r: float(r["final_reward"]),
-        success=lambda r: float(r["final_reward"]) >= 1.0 - 1e-9),
-    "wikihow": Scoring(
-        "reward", "reward = mean total reward per episode (+1 for each finished sub-goal)",
-        "success = every sub-goal of the command done",
-        score=lambda r: float(r["total_reward"]),
-        success=lambda r: bool(r["terminated"])),
-}
-
-
-# Any other environment: mean total reward, success = the episode ended by reaching its goal.
-GENERIC_SCORING = Scoring(
-    "reward", "reward = mean total reward per episode", "success = the episode reached its goal",
-    score=lambda r: float(r["total_reward"]), success=lambda r: bool(r["terminated"]))
+from environments import registry
+from environments.spec import Scoring
 
 
 def scoring_for(env: str) -> Scoring:
-    return SCORING.get(env, GENERIC_SCORING)
+    """How the environment's episodes are scored (its spec's words; the generic ones, mean
+    total reward and reaching the goal, for an environment not installed here)."""
+    try:
+        return registry.spec(env).scoring
+    except registry.UnknownEnvironmentError:
+        return Scoring()
 
 
 # --- summary ------------------------------------------------------------------------------------

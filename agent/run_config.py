@@ -22,22 +22,16 @@ from pathlib import Path
 from typing import Any
 
 from agent.errors import AgentError
-from agent.llm import add_llm_arguments
+from agent.llm import TEST_BACKEND, add_llm_arguments, backend_names
 from agent.policies import POLICY_NAMES
 from agent.prompts import DEFAULT_TOKEN_BUDGET
+from environments import registry
 
-ENVS = ("webshop", "wikihow")
 EXEMPLAR_SETS = ("E0", "E1", "E2")
 RUNS_ROOT = Path("runs")
-
-# What `--env NAME` alone runs: a small first run that finishes in minutes on a laptop CPU with
-# the embedded Gemma model (scripts/configs/<env>-quick.toml spells out the same values).
-QUICK_DEFAULTS: dict[str, dict[str, Any]] = {
-    "webshop": {"train_set": "500:502", "test_set": "0:3", "epochs": 1, "max_steps": 8,
-                "max_tokens": 48},
-    "wikihow": {"train_set": "70:72", "test_set": "0:3", "epochs": 1, "max_steps": 8,
-                "max_tokens": 48},
-}
+# What `--env NAME` alone runs is the environment's quick setting (its spec's `quick`): a small
+# first run that finishes in minutes on a laptop CPU with the embedded Gemma model
+# (scripts/configs/<env>-quick.toml spells out the same values).
 
 # Flags that steer this invocation only; they are not settings of the run and not TOML keys.
 CONTROL_DESTS = ("config", "resume", "no_progress", "api_key", "help")
@@ -120,12 +114,19 @@ class RunConfig:
 # --- flags ------------------------------------------------------------------------------------
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
-    """The flags of `rememberer train` / `test` (and `scripts/train.py`)."""
-    parser.add_argument("--config", type=Path, metavar="FILE",
+    """The flags of `rememberer train` / `test` (and `scripts/train.py`). Their actions are kept
+    as `parser.run_actions` (argparse lists a parser's actions only privately)."""
+    actions: list[argparse.Action] = []
+    _add_settings(parser, actions)
+    parser.run_actions = actions  # type: ignore[attr-defined]
+
+
+def _add_settings(parser: argparse.ArgumentParser, actions: list[argparse.Action]) -> None:
+    actions.append(parser.add_argument("--config", type=Path, metavar="FILE",
                         help="TOML file with any of the settings below (flags override it); "
-                             "see scripts/configs/")
-    tasks = parser.add_argument_group("environment and task sets")
-    tasks.add_argument("--env", choices=ENVS, default=None,
+                             "see scripts/configs/"))
+    tasks = _Recording(parser.add_argument_group("environment and task sets"), actions)
+    tasks.add_argument("--env", choices=registry.names(), default=None,
                        help="environment (required here or in the config file)")
     tasks.add_argument("--policy", choices=POLICY_NAMES, default="rememberer",
                        help="rememberer (learns), or the baselines llm-only / react (default rememberer)")
@@ -140,7 +141,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                        help="steps before an episode is cut off (default: the quick setting, 8; "
                             "the paper's is 15)")
 
-    memory = parser.add_argument_group("experience memory")
+    memory = _Recording(parser.add_argument_group("experience memory"), actions)
     memory.add_argument("--initial-memory", metavar="E0|E1|E2|none|PATH", default="E0",
                         help="what an empty memory starts with: a bundled exemplar set, nothing, "
                              "or a pool file (.jsonl/.yaml); the baselines use E0-E2 as their "
@@ -157,7 +158,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                         help="sentence-transformers model folder for task embeddings (default: "
                              "the bundled all-MiniLM-L6-v2)")
 
-    retrieval = parser.add_argument_group("retrieval and prompt")
+    retrieval = _Recording(parser.add_argument_group("retrieval and prompt"), actions)
     retrieval.add_argument("--lambda", dest="lam", type=float, default=0.5, metavar="LAMBDA",
                            help="λ in s = λ·f_task + (1-λ)·f_observation (default 0.5)")
     retrieval.add_argument("--m", type=int, default=2, help="exemplars per prompt (default 2)")
@@ -175,7 +176,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     retrieval.add_argument("--obs-sim-only", action="store_true", default=False,
                            help="ablation: rank exemplars by observation similarity only (λ = 0)")
 
-    update = parser.add_argument_group("Q updates (RLEM)")
+    update = _Recording(parser.add_argument_group("Q updates (RLEM)"), actions)
     update.add_argument("--n-step", type=int, metavar="N", default=None,
                         help="n-step bootstrapped returns (default: full-episode Monte Carlo returns)")
     update.add_argument("--gamma", type=float, default=1.0, help="discount factor (default 1.0)")
@@ -183,18 +184,17 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                         help="mean: Q += (G-Q)/visits; const: Q += α(G-Q) (default mean)")
     update.add_argument("--alpha", type=float, default=0.1, help="α of --update const (default 0.1)")
 
-    add_llm_arguments(parser)
-    llm_group = next(g for g in parser._action_groups if g.title == "LLM")  # noqa: SLF001
-    llm_group.add_argument(
-        "--llm", dest="backend", choices=("local", "openai", "llamacpp", "fake"), default=None,
-        help="LLM backend: local (embedded Gemma 3 270M), openai (any OpenAI-compatible server), "
-             "llamacpp, or fake (a deterministic stand-in FOR TESTS ONLY) (default: openai when "
-             "OPENAI_API_KEY is set, else local)")
-    _option(parser, "--backend").help = argparse.SUPPRESS  # `--llm` is the spelling here
-    _option(parser, "--seed").help = ("seed of the exploration advice and of local sampling "
-                                      "(default 0)")
+    test_note = (f", or {TEST_BACKEND} (the test suite's stand-in)"
+                 if TEST_BACKEND in backend_names() else "")
+    actions += add_llm_arguments(
+        parser, backend_flag="--llm", hidden_aliases=("--backend",),
+        choices=[b for b in ("local", "openai", "llamacpp", TEST_BACKEND) if b in backend_names()],
+        backend_help="LLM backend: local (embedded Gemma 3 270M), openai (any OpenAI-compatible "
+                     f"server), llamacpp{test_note} (default: openai when OPENAI_API_KEY is set, "
+                     "else local)",
+        seed_help="seed of the exploration advice and of local sampling (default 0)")
 
-    control = parser.add_argument_group("run folder")
+    control = _Recording(parser.add_argument_group("run folder"), actions)
     control.add_argument("--name", default=None,
                          help="run name (default: the --run-dir folder's name, else "
                               "<env>-<policy>-<date>-<time>)")
@@ -212,28 +212,33 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     control.add_argument("--no-progress", action="store_true", help="no progress bars")
 
 
-def _option(parser: argparse.ArgumentParser, flag: str) -> argparse.Action:
-    return parser._option_string_actions[flag]  # noqa: SLF001 - argparse has no public lookup
+class _Recording:
+    """An argument group that also records the actions it adds."""
+
+    def __init__(self, group, actions: list[argparse.Action]):
+        self.group = group
+        self.actions = actions
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        action = self.group.add_argument(*args, **kwargs)
+        self.actions.append(action)
+        return action
 
 
 def setting_actions(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
-    """TOML key (the long flag without dashes) -> the flag's action, for every setting."""
-    keys: dict[str, argparse.Action] = {}
-    for action in parser._actions:  # noqa: SLF001
-        if action.dest in CONTROL_DESTS or action.help == argparse.SUPPRESS:
-            continue
-        for flag in action.option_strings:
-            if flag.startswith("--"):
-                keys[flag[2:]] = action
-    return keys
+    """TOML key (the long flag without dashes) -> the flag's action, for every setting (hidden
+    aliases are not keys)."""
+    return {flag[2:]: action for action in parser.run_actions  # type: ignore[attr-defined]
+            if action.dest not in CONTROL_DESTS and action.help != argparse.SUPPRESS
+            for flag in action.option_strings if flag.startswith("--")}
 
 
 def capture_defaults(parser: argparse.ArgumentParser) -> dict[str, Any]:
     """The flags' defaults by destination, then make the parser leave out flags not given, so
     that a given flag can be told from a default one (flags override the config file)."""
     defaults = {}
-    for action in parser._actions:  # noqa: SLF001
-        if action.dest not in CONTROL_DESTS and action.dest != argparse.SUPPRESS:
+    for action in parser.run_actions:  # type: ignore[attr-defined]
+        if action.dest not in CONTROL_DESTS:
             defaults.setdefault(action.dest, action.default)
             action.default = argparse.SUPPRESS
     return defaults
@@ -353,9 +358,9 @@ def resolve(parser: argparse.ArgumentParser, defaults: dict[str, Any], args: arg
     merged = {**defaults, **saved, **from_file, **given}
     env = merged.get("env")
     if env is None:
-        raise AgentError("missing setting 'env': pass --env webshop|wikihow or put "
-                         "env = \"webshop\" in the --config file")
-    for name, value in QUICK_DEFAULTS[env].items():
+        raise AgentError(f"missing setting 'env': pass --env {'|'.join(registry.names())} or put "
+                         f"env = \"{registry.names()[0]}\" in the --config file")
+    for name, value in registry.spec(env).quick.items():
         if merged.get(name) is None and not (name == "max_tokens" and merged["policy"] == "react"):
             merged[name] = value  # (ReAct writes thoughts first: it keeps its own 192 tokens)
     if not merged.get("backend"):

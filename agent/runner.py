@@ -1,4 +1,5 @@
-"""Training and test runs: the episode loop and the epoch loop, with a run folder and resume.
+"""Training and test runs: the epoch loop, with a run folder and resume (the episode loop is in
+agent/episode.py, the run folder's files in agent/run_folder.py).
 
 A run, as in the paper:
 
@@ -24,169 +25,33 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import random
-import re
 import sys
 import threading
-import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
+from agent.episode import Episode, play_episode
 from agent.errors import AgentError
-from agent.profiles import EnvProfile, get_profile
-from agent.run_config import EXEMPLAR_SETS, Invocation, RunConfig, parse_task_set
 from agent.report import format_summary, scoring_for, summarize
+from agent.run_config import EXEMPLAR_SETS, Invocation, RunConfig, parse_task_set
+from agent.run_folder import (
+    CONFIG_FILE, PENDING_FILE, SUMMARY_FILE, RunFolder, transitions_from_json, transitions_to_json,
+)
+from environments import registry
 from environments.errors import EnvironmentDataError
-from memory_store.errors import MemoryStoreError
-from memory_store.records import RetrievedState, State, Transition
+from memory_store.records import RetrievedState, State
 
-EPISODES_FILE = "episodes.jsonl"
-SUMMARY_FILE = "summary.json"
-CONFIG_FILE = "config.toml"
-PENDING_FILE = "pending-episode.json"
+__all__ = ["CONFIG_FILE", "Runner", "RunFolder", "open_memory", "seed_memory"]
+
 CONNECT_ATTEMPTS = 3  # tries to reach a Chroma server before giving up
 
 
 def episode_id(run_name: str, split: str, epoch: int, task: int) -> str:
     return f"{run_name}/{split}/epoch{epoch}/task{task}"
-
-
-# --- the run folder -------------------------------------------------------------------------
-
-class RunFolder:
-    """The files of one run. Episode records are appended and flushed one by one."""
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-
-    @property
-    def episodes_path(self) -> Path:
-        return self.path / EPISODES_FILE
-
-    def has_run(self) -> bool:
-        return (self.path / CONFIG_FILE).exists() or self.episodes_path.exists()
-
-    def records(self) -> list[dict]:
-        """The finished episodes. A last line cut short by a crash is dropped from the file."""
-        if not self.episodes_path.exists():
-            return []
-        raw = self.episodes_path.read_bytes()
-        records, good_bytes = [], 0
-        for line in raw.splitlines(keepends=True):
-            try:
-                if not line.endswith(b"\n"):
-                    raise ValueError("unterminated line")
-                records.append(json.loads(line))
-            except ValueError:
-                break
-            good_bytes += len(line)
-        if good_bytes < len(raw):
-            with open(self.episodes_path, "r+b") as handle:
-                handle.truncate(good_bytes)
-        return records
-
-    def append(self, record: dict) -> None:
-        with open(self.episodes_path, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-
-    def write_json(self, name: str, data: Any) -> None:
-        """Replace a JSON file atomically (a crash never leaves half of it)."""
-        temp = self.path / f".{name}.tmp"
-        temp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(temp, self.path / name)
-
-    def read_pending(self) -> dict | None:
-        path = self.path / PENDING_FILE
-        if not path.exists():
-            return None
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except ValueError:
-            return None  # torn before it was complete: the episode was not applied yet
-
-    def clear_pending(self) -> None:
-        (self.path / PENDING_FILE).unlink(missing_ok=True)
-
-
-def transitions_to_json(transitions: Iterable[Transition]) -> list[dict]:
-    return [{"state": dataclasses.asdict(t.state), "action": t.action, "reward": t.reward,
-             "reason": t.reason} for t in transitions]
-
-
-def transitions_from_json(items: Iterable[dict]) -> list[Transition]:
-    out = []
-    for item in items:
-        state = dict(item["state"])
-        state["available_actions"] = tuple(state.get("available_actions", ()))
-        state["history"] = tuple(state.get("history", ()))
-        out.append(Transition(State(**state), item["action"], float(item["reward"]),
-                              item.get("reason", "")))
-    return out
-
-
-# --- one episode ------------------------------------------------------------------------------
-
-@dataclass
-class Episode:
-    """A played episode: its record (a line of episodes.jsonl) and what the updater needs."""
-
-    record: dict
-    transitions: list[Transition] = field(default_factory=list)
-
-
-def play_episode(profile: EnvProfile, env: Any, policy: Any, task: int, *, episode: str,
-                 split: str, epoch: int) -> Episode:
-    """Play task `task` to its end (goal reached or step limit) and log every step.
-
-    Steps where the model gave no usable answer (the policy's no-op) are logged but are not
-    experiences: they never enter the memory.
-    """
-    scoring = scoring_for(profile.name)
-    start = time.perf_counter()
-    observation, info = env.reset(options=profile.reset_options(task))
-    policy.reset(info)
-    task_text = profile.task_of(info)
-    steps: list[dict] = []
-    transitions: list[Transition] = []
-    reward, total = 0.0, 0.0
-    terminated = truncated = False
-    while not (terminated or truncated):
-        decision = policy.act(observation, info)
-        observation, reward, terminated, truncated, info = env.step(decision.action)
-        reward = float(reward)
-        total += reward
-        steps.append({
-            "action": decision.action, "reason": decision.reason, "value": decision.value,
-            "reward": reward, "parse_ok": decision.parse_ok, "attempts": decision.attempts,
-            "failures": decision.failures, "valid": bool(info.get("valid", True)),
-            "llm_calls": decision.llm_calls, "cached_calls": decision.cached_calls,
-            "prompt_tokens": decision.prompt_tokens,
-            "completion_tokens": decision.completion_tokens,
-            "exemplar_scores": [round(s, 4) for s in decision.exemplar_scores],
-        })
-        if decision.parse_ok:
-            transitions.append(Transition(decision.state, decision.action, reward, decision.reason))
-    record = {
-        "episode_id": episode, "split": split, "epoch": epoch, "task": int(task),
-        "task_text": task_text, "steps": steps, "n_steps": len(steps),
-        "final_reward": reward, "total_reward": total,
-        "terminated": bool(terminated), "truncated": bool(truncated),
-        "noops": sum(not s["parse_ok"] for s in steps),
-        **{key: sum(s[key] for s in steps) for key in (
-            "llm_calls", "cached_calls", "prompt_tokens", "completion_tokens")},
-        "seconds": round(time.perf_counter() - start, 3),
-    }
-    record["score"] = scoring.score(record)
-    record["success"] = scoring.success(record)
-    return Episode(record, transitions)
 
 
 # --- the memory -----------------------------------------------------------------------------
@@ -210,27 +75,14 @@ class LockedMemory:
 
 def open_memory(cfg: RunConfig):
     """The experience store of the run (embedded folder or server, a few tries for a server)."""
-    from memory_store.client import MemoryClient
     from memory_store.embedding import Embedder
     from memory_store.store import ExperienceStore
 
-    embedder = Embedder(cfg.embedding_model)
     path = cfg.memory_path()
-    if path is not None:
-        path = path.resolve()  # chromadb caches clients by path string: never pass a relative one
-    for attempt in range(CONNECT_ATTEMPTS):
-        try:
-            client = MemoryClient.connect(path, host=cfg.chroma_host, port=cfg.chroma_port)
-            break
-        except MemoryStoreError:
-            if path is not None or attempt == CONNECT_ATTEMPTS - 1:
-                raise
-            time.sleep(1.0 * 2 ** attempt)
-    try:
-        return ExperienceStore(client, cfg.collection, embedder, owns_client=True)
-    except BaseException:
-        client.close()
-        raise
+    return ExperienceStore.open(
+        cfg.collection, path=path.resolve() if path is not None else None,
+        host=cfg.chroma_host, port=cfg.chroma_port, embedder=Embedder(cfg.embedding_model),
+        attempts=CONNECT_ATTEMPTS)
 
 
 def seed_memory(store: Any, cfg: RunConfig) -> int:
@@ -257,7 +109,7 @@ class Runner:
     def __init__(self, inv: Invocation, llm: Any, *, out=None):
         self.inv = inv
         self.cfg = cfg = inv.config
-        self.profile = get_profile(cfg.env)
+        self.spec = registry.spec(cfg.env)
         self.llm = llm
         self.out = out  # None: sys.stdout at the time of printing
         self.folder = RunFolder(Path(cfg.run_dir))
@@ -273,14 +125,14 @@ class Runner:
     # --- setup ------------------------------------------------------------------------------
     def task_lists(self) -> tuple[list[int], list[int]]:
         """(training tasks, test tasks), each checked against the environment's data."""
-        splits = self.profile.splits()
+        splits = self.spec.splits
         env = self.env()
         lists = []
         for text, flag in ((self.cfg.train_set, "train-set"), (self.cfg.test_set, "test-set")):
             tasks = parse_task_set(text, flag, splits)
             for index in (tasks[0], tasks[-1]):
                 try:
-                    env.reset(options=self.profile.reset_options(index))
+                    env.reset(options=self.spec.reset_options(index))
                 except EnvironmentDataError as exc:
                     raise AgentError(f"unknown task range --{flag} {text}: {exc}") from None
             lists.append(list(tasks))
@@ -289,7 +141,7 @@ class Runner:
     def env(self) -> Any:
         """This thread's environment (environments are not shared between threads)."""
         if getattr(self._local, "env", None) is None:
-            self._local.env = self.profile.make_env(max_steps=self.cfg.max_steps)
+            self._local.env = self.spec.make(max_steps=self.cfg.max_steps)
         return self._local.env
 
     def policy(self) -> Any:
@@ -299,7 +151,7 @@ class Runner:
 
             cfg = self.cfg
             self._local.policy = make_policy(
-                cfg.policy, self.profile, self.llm, store=self.memory,
+                cfg.policy, self.spec, self.llm, store=self.memory,
                 exemplar_set=cfg.initial_memory if cfg.initial_memory in EXEMPLAR_SETS else "E0",
                 m=cfg.m, lam=cfg.effective_lambda, no_random=cfg.no_random,
                 no_discouraged=cfg.no_discouraged, seed=cfg.seed, token_budget=cfg.token_budget)
@@ -416,7 +268,7 @@ class Runner:
         """Episodes in task order; test passes with --concurrency N play N at a time (the memory
         is frozen then), yielding each as it finishes."""
         def play(task: int) -> Episode:
-            return play_episode(self.profile, self.env(), self.policy(), task, episode=ids[task],
+            return play_episode(self.spec, self.env(), self.policy(), task, episode=ids[task],
                                 split=split, epoch=epoch)
 
         workers = self.cfg.concurrency if split == "test" else 1
@@ -484,109 +336,3 @@ def _running(records: list[dict], env: str) -> str:
     score = sum(r["score"] for r in records) / len(records)
     return (f"success {wins}/{len(records)} ({100 * wins / len(records):.0f}%), "
             f"{scoring_for(env).score_label} {score:.2f}")
-
-
-# --- the fake player (tests only) -----------------------------------------------------------
-
-class FakePlayerForTests:
-    """FOR TESTS ONLY: the responder of `FakeLLMForTests` in `--llm fake` runs.
-
-    It reads the new input at the end of the prompt, lists the valid actions there (with the
-    environment profile) and answers deterministically. When the most similar exemplar comes
-    from the same task and its Encouraged action is valid here with a value above 0, it repeats
-    that action: so what the memory learned changes what it does. Otherwise it makes a simple
-    goal-directed choice (WebShop: search the request, open the first result, pick the options
-    the request names, buy; WikiHow: type the topic, then click the element sharing the most
-    words with the step instruction).
-    """
-
-    def __init__(self, profile: EnvProfile):
-        self.profile = profile
-
-    def __call__(self, prompt: str) -> str:
-        blocks = prompt.split("\n\n")
-        query = blocks[-1]
-        react = query.rstrip().endswith("Thought:")
-        state = self._state(query)
-        rng = random.Random(query)
-        candidates = self.profile.valid_actions(state, rng) if state else []
-        advised, value = _advice(blocks[-2]) if len(blocks) > 2 else (None, 0.0)
-        same_task = len(blocks) > 2 and blocks[-2].split("\n", 1)[0] == query.split("\n", 1)[0]
-        if same_task and advised in candidates and value > 0:
-            action = advised
-        else:
-            action = self._choose(state, candidates) if candidates else "search[item]"
-        if react:
-            return f" I should make progress towards the goal.\nAction: {action}\n"
-        return f"{action} -> 0.6 the fake test player's choice\n"
-
-    def _state(self, query: str) -> State | None:
-        lines = query.splitlines()
-        head = {line.split(":", 1)[0]: line.split(":", 1)[1].strip() for line in lines if ":" in line}
-        if self.profile.name == "webshop":
-            body = _between(lines, "Observation:", "Available actions:")
-            actions = _between(lines, "Available actions:", "Encouraged:")
-            available = [a[2:] for a in actions if a.startswith("- ")]
-            available = ["search" if a.startswith("search[") else a[len("click["):-1]
-                         for a in available]
-            return State(env="webshop", task=head.get("Request", ""), observation="\n".join(body),
-                         available_actions=tuple(available))
-        if self.profile.name == "wikihow":
-            body = _between(lines, "Screen:", "Current instruction:")
-            instruction = head.get("Current instruction", "")
-            return State(env="wikihow", task=head.get("Command", ""), observation="\n".join(body),
-                         instruction="" if instruction == "(none yet)" else instruction)
-        return None
-
-    def _choose(self, state: State, candidates: list[str]) -> str:
-        task_words = set(_words(state.task))
-        if state.env == "webshop":
-            clicked = set(re.findall(r"You have clicked (.+?)\.", state.observation))
-            options = [a for a in candidates if a.startswith("click[") and a[6:-1] in
-                       " ".join(_words(state.task)) and a[6:-1] not in clicked
-                       and a[6:-1] not in ("buy now", "description", "features", "reviews")]
-            products = [a for a in candidates if re.fullmatch(r"click\[b0\w+\]", a)]
-            for wanted in (options, ["click[buy now]"], products[:1],
-                           [a for a in candidates if a.startswith("search[")]):
-                for action in wanted:
-                    if action in candidates:
-                        return action
-            return candidates[0]
-        inputs = [a for a in candidates if a.startswith("INPUT(")]
-        if not state.instruction and inputs:
-            return inputs[-1]
-        goal = set(_words(state.instruction)) or task_words
-        best, best_overlap = None, 0
-        for line in state.observation.splitlines():
-            ident = re.search(r'id="(\d+)"', line)
-            if ident and 'clickable="true"' in line and f"CLICK({ident.group(1)})" in candidates:
-                overlap = len(goal & set(_words(re.sub(r"<[^>]*>", " ", line))))
-                if overlap > best_overlap:
-                    best, best_overlap = f"CLICK({ident.group(1)})", overlap
-        return best or ("SCROLL(DOWN)" if "SCROLL(DOWN)" in candidates else candidates[0])
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
-
-
-def _between(lines: list[str], first: str, last: str) -> list[str]:
-    try:
-        start = lines.index(first) + 1
-    except ValueError:
-        return []
-    end = next((i for i in range(start, len(lines)) if lines[i].startswith(last)), len(lines))
-    return lines[start:end]
-
-
-def _advice(block: str) -> tuple[str | None, float]:
-    """The first Encouraged action of an exemplar block and its value ((None, 0) if none)."""
-    lines = block.splitlines()
-    if "Encouraged:" not in lines or lines.index("Encouraged:") + 1 >= len(lines):
-        return None, 0.0
-    action, _, rest = lines[lines.index("Encouraged:") + 1].partition(" -> ")
-    try:
-        value = float(rest.split()[0])
-    except (IndexError, ValueError):
-        value = 0.0
-    return action.strip(), value

@@ -8,12 +8,14 @@ the index. Telemetry is always off.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
 from memory_store.errors import MemoryStoreError
+from memory_store.paging import pages
 
 DEFAULT_PATH = Path("memory")
 DEFAULT_COLLECTION = "rememberer"
@@ -42,7 +44,7 @@ class MemoryClient:
 
     def __init__(self, chroma, *, location: str, lock: FileLock | None = None,
                  remote: bool = False, read_only: bool = False):
-        self.chroma = chroma
+        self._chroma = chroma  # raw chromadb client: only memory_store uses it
         self.location = location
         self.remote = remote
         self.read_only = read_only
@@ -57,8 +59,10 @@ class MemoryClient:
         port: int | None = None,
         in_memory: bool = False,
         read_only: bool = False,
+        attempts: int = 1,
     ) -> "MemoryClient":
-        """Embedded at `path` (default ./memory), a server at `host`/`port`, or `in_memory`."""
+        """Embedded at `path` (default ./memory), a server at `host`/`port`, or `in_memory`.
+        A server is tried `attempts` times (waiting 1 s, 2 s, ... in between)."""
         if in_memory:
             # In-memory clients share one system per process: give each its own database.
             database = f"mem{uuid.uuid4().hex[:12]}"
@@ -67,7 +71,13 @@ class MemoryClient:
             chroma = chromadb.EphemeralClient(settings=_settings(), database=database)
             return cls(chroma, location=f"in-memory:{database}")
         if host is not None or port is not None:
-            return cls._connect_server(host or "127.0.0.1", port or 8000)
+            for attempt in range(max(1, attempts)):
+                try:
+                    return cls._connect_server(host or "127.0.0.1", port or 8000)
+                except MemoryStoreError:
+                    if attempt >= attempts - 1:
+                        raise
+                    time.sleep(1.0 * 2 ** attempt)
         return cls._connect_path(Path(path) if path is not None else DEFAULT_PATH, read_only)
 
     @classmethod
@@ -111,15 +121,46 @@ class MemoryClient:
 
     def list_collections(self) -> list[str]:
         """Names of the memory collections (helper collections are hidden)."""
-        names = [c.name if hasattr(c, "name") else str(c) for c in self.chroma.list_collections()]
+        names = [c.name if hasattr(c, "name") else str(c) for c in self._chroma.list_collections()]
         return sorted(n for n in names if not n.endswith(COMPANION_SUFFIXES))
+
+    def summary(self, name: str) -> dict:
+        """What `rememberer memory list` shows about one collection, read without any model."""
+        if name not in self.list_collections():
+            raise MemoryStoreError(f"no collection named {name!r} at {self.location}; "
+                                   "`rememberer memory list` shows the collections there")
+        collection = self._chroma.get_collection(name)
+        meta = collection.metadata or {}
+
+        def count(suffix: str) -> int:
+            try:
+                return self._chroma.get_collection(name + suffix).count()
+            except Exception:  # noqa: BLE001 - a memory made by other tools may lack a companion
+                return 0
+
+        return {
+            "name": name, "experiences": collection.count(), "tasks": count(".tasks"),
+            "episodes": count(".episodes"), "kind": meta.get("kind", ""),
+            "embedding_model": meta.get("embedding_model", ""),
+            "embedding_dim": int(meta.get("embedding_dim", 0) or 0),
+        }
+
+    def environments(self, name: str) -> list[str]:
+        """The environments whose experiences the memory `name` holds (from its task index)."""
+        self.summary(name)  # a clear error when it is missing
+        try:
+            tasks = self._chroma.get_collection(name + ".tasks")
+        except Exception:  # noqa: BLE001 - a memory made by other tools may lack a companion
+            return []
+        return sorted({meta["env"] for page in pages(tasks, include=["metadatas"])
+                       for meta in page["metadatas"]})
 
     def delete_collection(self, name: str) -> None:
         if name not in self.list_collections():
             raise MemoryStoreError(f"no collection named {name!r} at {self.location}")
         for full in (name, *(name + s for s in COMPANION_SUFFIXES)):
             try:
-                self.chroma.delete_collection(full)
+                self._chroma.delete_collection(full)
             except Exception:  # noqa: BLE001 - a missing companion is fine
                 pass
 

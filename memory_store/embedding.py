@@ -7,7 +7,6 @@ product is the cosine similarity. Every text is encoded at most once per embedde
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -90,38 +89,3 @@ class Embedder:
 def _model_label(model: str) -> str:
     path = Path(model)
     return path.name if path.exists() else model
-
-
-class FakeEmbedderForTests:
-    """FOR UNIT TESTS ONLY: a deterministic hashing embedder (no model).
-
-    Texts are bags of lowercase words hashed into `dim` buckets, then normalised, so texts that
-    share words are similar. It has the same interface as `Embedder`.
-    """
-
-    def __init__(self, dim: int = 32, name: str = "fake-hashing-embedder-for-tests"):
-        self.name = name
-        self.dim = dim
-        self.encoded_count = 0
-        self._cache: dict[str, np.ndarray] = {}
-
-    def _vector(self, text: str) -> np.ndarray:
-        vector = np.zeros(self.dim, dtype=np.float32)
-        for word in text.lower().split():
-            bucket = int(hashlib.md5(word.encode()).hexdigest()[:8], 16) % self.dim
-            vector[bucket] += 1.0
-        if not vector.any():
-            vector[0] = 1.0
-        return vector / np.linalg.norm(vector)
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        for text in texts:
-            if text not in self._cache:
-                self._cache[text] = self._vector(text)
-                self.encoded_count += 1
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([self._cache[t] for t in texts])
-
-    def encode_one(self, text: str) -> np.ndarray:
-        return self.encode([text])[0]

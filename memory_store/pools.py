@@ -1,6 +1,7 @@
 """Moving memories in and out: original REMEMBERER YAML pools, JSONL, merging and copying.
 
-Original pools (the YAML the published code saved) map a state key to its record:
+Original pools (the YAML the published code saved) map a state key to its record; which three
+strings make the key is the environment's own (its spec's `PoolLayout`), e.g.
 
     ? !!python/tuple [observation, "Instruction: <task>", "available\\nactions"]   # WebShop
     ? !!python/tuple [screen, command, step instruction]                        # WikiHow
@@ -17,10 +18,10 @@ reason become one experience (visits summed, Q visit-weighted). `export_yaml` wr
 format back (tuple keys, shared action tuples as anchors and aliases), loadable by the original.
 
 Mapping to the memory's records:
-- WebShop task: the key's "Instruction: " prefix is removed on import and added on export
-  (`State.task` holds the bare request, as the WebShop environment gives it).
+- the key <-> state conversion is the environment's (WebShop, for one, removes the key's
+  "Instruction: " prefix on import and adds it on export: `State.task` holds the bare request);
 - `action_history` tuples become `State.history` strings "<action>: <reason>" (as
-  `agent.profiles.history_entry` writes them; whitespace in the reason collapsed), split back on
+  `environments.state.history_entry` writes them; whitespace in the reason collapsed), split back on
   export at the first ": " that follows a complete action.
 - The state's `number` and the record `id` are not stored: on export `number` is the sum of the
   action visits and `id` numbers the states oldest first.
@@ -45,20 +46,17 @@ from pathlib import Path
 
 import yaml
 
-from memory_store.client import MemoryClient
+from environments import registry
 from memory_store.errors import MemoryStoreError
 from memory_store.records import (
-    Experience, State, experience_from_json, experience_to_json, normalize_action,
+    Experience, experience_from_json, experience_to_json, history_entry, is_empty,
+    normalize_action,
 )
-from memory_store.similarity import MATCHERS
 from memory_store.store import ExperienceStore
 
 TUPLE_TAG = "tag:yaml.org,2002:python/tuple"
 FORMATS = ("yaml", "jsonl")
 CONFLICT_MODES = ("skip", "merge", "replace")
-_INSTRUCTION_PREFIX = re.compile(r"^\s*Instruction:\s*(?:\[SEP\]\s*)?", re.IGNORECASE)
-_WEBSHOP_ACTION = re.compile(r"^(?:search|click)\s*\[", re.IGNORECASE)
-_WIKIHOW_ACTION = re.compile(r"^(?:(?:click|input|scroll)\s*\(|goback\b|noop\b)", re.IGNORECASE)
 _ACTION_END = re.compile(r"(?:[\])]|^[A-Za-z_]+): ")  # "<action>: <reason>" split point
 
 
@@ -157,9 +155,8 @@ def _string_tuple(value: object, size: int) -> bool:
 
 
 def history_text(action: str, reason: str) -> str:
-    """One `action_history` entry as a `State.history` string (agent.profiles.history_entry)."""
-    reason = " ".join(reason.split())
-    return f"{action}: {reason}" if reason else action
+    """One `action_history` entry as a `State.history` string."""
+    return history_entry(action, reason)
 
 
 def history_pair(text: str) -> tuple[str, str]:
@@ -170,32 +167,27 @@ def history_pair(text: str) -> tuple[str, str]:
     return text[:match.end() - 2], text[match.end():]
 
 
+def _pool_layouts() -> dict:
+    """name -> PoolLayout of every registered environment that has an original pool format."""
+    layouts = {}
+    for name in registry.names():
+        layout = registry.spec(name).pool
+        if layout is not None:
+            layouts[name] = layout
+    return layouts
+
+
 def detect_env(data: dict) -> str | None:
-    """webshop or wikihow, by the action syntax in the pool (None when it cannot be told)."""
+    """The environment whose action syntax every action in the pool has (None when no single
+    one matches)."""
     actions = [a[0] for record in data.values() if isinstance(record, dict)
                and isinstance(record.get("action_dict"), dict)
                for a in record["action_dict"] if _string_tuple(a, 2)]
-    if actions and all(_WEBSHOP_ACTION.match(a) for a in actions):
-        return "webshop"
-    if actions and all(_WIKIHOW_ACTION.match(a) for a in actions):
-        return "wikihow"
-    return None
-
-
-def _key_to_state(env: str, key: tuple, history: tuple[str, ...], other: dict) -> State:
-    first, second, third = key
-    common = dict(history=history, last_reward=float(other.get("last_reward", 0.0)),
-                  total_reward=float(other.get("total_reward", 0.0)))
-    if env == "webshop":
-        return State(env=env, task=_INSTRUCTION_PREFIX.sub("", second, count=1), observation=first,
-                     available_actions=tuple(third.split("\n")) if third else (), **common)
-    return State(env=env, task=second, observation=first, instruction=third, **common)
-
-
-def _state_key(state: State) -> tuple[str, str, str]:
-    if state.env == "webshop":
-        return (state.observation, f"Instruction: {state.task}", "\n".join(state.available_actions))
-    return (state.observation, state.task, state.instruction)
+    if not actions:
+        return None
+    matching = [name for name, layout in _pool_layouts().items()
+                if all(layout.action.match(a) for a in actions)]
+    return matching[0] if len(matching) == 1 else None
 
 
 def _check_record(record: object) -> str | None:
@@ -249,17 +241,19 @@ def parse_original(data: object, path: Path, *, env: str | None = None,
         problem = _check_record(record)
         if problem:
             raise MemoryStoreError(f"{path}: entry {index + 1} ({_preview(key[0])}): {problem}")
+    layouts = _pool_layouts()
     env = env or detect_env(data)
     if env is None and data:
-        raise MemoryStoreError(f"{path}: cannot tell a WebShop pool from a WikiHow one by its "
-                               "actions; pass --env webshop or --env wikihow")
-    if env is not None and env not in MATCHERS:
-        raise MemoryStoreError(f"{path}: unknown environment {env!r}; known: {', '.join(MATCHERS)}")
+        raise MemoryStoreError(f"{path}: cannot tell which environment the pool comes from by "
+                               f"its actions; pass --env (one of {', '.join(layouts)})")
+    if env is not None and env not in layouts:
+        raise MemoryStoreError(f"{path}: unknown environment {env!r} for an original pool; "
+                               f"known: {', '.join(layouts)}")
     out = []
     for key, record in data.items():
         other = record.get("other_info", {})
         history = tuple(history_text(a, r) for a, r in other.get("action_history", []))
-        state = _key_to_state(env, key, history, other)
+        state = layouts[env].state(key, history, other)
         for (action, reason), value in record["action_dict"].items():
             out.append(Experience(state, normalize_action(action), q=float(value["qvalue"]),
                                   visits=value["number"], reward=float(value["reward"]),
@@ -295,7 +289,11 @@ def to_original(experiences: Iterable[Experience]) -> dict:
     for number, rows in enumerate(ordered):
         newest = max(rows, key=lambda r: (r.updated_at, r.id))
         state = newest.state
-        pool[_state_key(state)] = {
+        layout = registry.spec(state.env).pool
+        if layout is None:
+            raise MemoryStoreError(f"{state.env} has no original pool format; export as .jsonl")
+        last_reward, total_reward = layout.rewards(state)
+        pool[layout.key(state)] = {
             "action_dict": {
                 pair(r.action, r.reason): {"number": r.visits, "qvalue": float(r.q),
                                            "reward": float(r.reward)}
@@ -303,8 +301,8 @@ def to_original(experiences: Iterable[Experience]) -> dict:
             },
             "other_info": {
                 "action_history": [pair(*history_pair(h)) for h in state.history],
-                "last_reward": float(state.last_reward),
-                "total_reward": float(state.total_reward),
+                "last_reward": float(last_reward),
+                "total_reward": float(total_reward),
                 "number": sum(r.visits for r in rows),
             },
             "id": number,
@@ -319,37 +317,45 @@ def dump_original(experiences: Iterable[Experience]) -> str:
 
 # --- JSONL --------------------------------------------------------------------------------
 
-_JSON_STRINGS = ("env", "task", "observation", "action", "instruction", "reason", "pattern",
-                 "provenance", "id")
-_JSON_NUMBERS = ("last_reward", "total_reward", "q", "reward", "created_at", "updated_at")
-_JSON_LISTS = ("available_actions", "history")
-_JSON_KEYS = set(_JSON_STRINGS + _JSON_NUMBERS + _JSON_LISTS + ("visits",))
+_JSON_COMMON = {"env": str, "task": str, "observation": str, "action": str, "reason": str,
+                "pattern": str, "provenance": str, "id": str, "q": float, "reward": float,
+                "created_at": float, "updated_at": float, "history": tuple, "visits": int}
+
+
+def _kind_problem(key: str, value: object, kind: type) -> str | None:
+    """What is wrong with a JSON value for a field of this kind, or None."""
+    if kind is str and not isinstance(value, str):
+        return f"{key} must be a string"
+    if kind is float and not _is_number(value):
+        return f"{key} must be a number"
+    if kind is tuple and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        return f"{key} must be a list of strings"
+    if kind is int and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+        return f"{key} must be a whole number >= 0"
+    if kind is bool and not isinstance(value, bool):
+        return f"{key} must be true or false"
+    return None
 
 
 def _check_json(data: object) -> str | None:
     if not isinstance(data, dict):
         return "a line must be a JSON object"
-    unknown = set(data) - _JSON_KEYS
+    kinds = dict(_JSON_COMMON)
+    if "env" in data:
+        if data["env"] not in registry.names():
+            return f"unknown environment {data['env']!r}; known: {', '.join(registry.names())}"
+        kinds.update((f.name, f.kind) for f in registry.spec(data["env"]).fields)
+    # files written before specs carried every environment's fields: empty ones are ignored
+    unknown = [k for k in data if k not in kinds and not is_empty(data[k])]
     if unknown:
         return f"unknown keys {sorted(unknown)}"
     missing = [k for k in ("env", "task", "observation", "action") if k not in data]
     if missing:
         return f"missing {', '.join(missing)}"
-    for key in _JSON_STRINGS:
-        if key in data and not isinstance(data[key], str):
-            return f"{key} must be a string"
-    for key in _JSON_NUMBERS:
-        if key in data and not _is_number(data[key]):
-            return f"{key} must be a number"
-    for key in _JSON_LISTS:
-        if key in data and not (isinstance(data[key], list)
-                                and all(isinstance(v, str) for v in data[key])):
-            return f"{key} must be a list of strings"
-    visits = data.get("visits", 0)
-    if not isinstance(visits, int) or isinstance(visits, bool) or visits < 0:
-        return "visits must be a whole number >= 0"
-    if data["env"] not in MATCHERS:
-        return f"unknown environment {data['env']!r}; known: {', '.join(MATCHERS)}"
+    for key, kind in kinds.items():
+        problem = _kind_problem(key, data[key], kind) if key in data else None
+        if problem:
+            return problem
     if not data["action"].strip():
         return "action is empty"
     return None
@@ -474,17 +480,6 @@ def export_pool(experiences: Iterable[Experience], path: Path, *, fmt: str | Non
 
 # --- whole collections ----------------------------------------------------------------------
 
-def _rows(collection, include: list[str], page: int = 2000):
-    offset = 0
-    while True:
-        rows = collection.get(limit=page, offset=offset, include=include)
-        if rows["ids"]:
-            yield rows
-        if len(rows["ids"]) < page:
-            return
-        offset += page
-
-
 def copy_collection(source: ExperienceStore, target: ExperienceStore,
                     progress: Callable[[int], None] | None = None) -> int:
     """Copy every row — embeddings, documents, metadata, the task index and the episode
@@ -492,20 +487,7 @@ def copy_collection(source: ExperienceStore, target: ExperienceStore,
     if target.count():
         raise MemoryStoreError(f"collection {target.name!r} at {target.client.location} is not "
                                "empty; copy into a new collection, or use merge")
-    copied = 0
-    pairs = ((source.collection, target.collection), (source.tasks, target.tasks),
-             (source.episodes, target.episodes))
-    for index, (src, dst) in enumerate(pairs):
-        for rows in _rows(src, ["embeddings", "documents", "metadatas"]):
-            documents = rows["documents"]
-            dst.add(ids=rows["ids"], embeddings=[list(map(float, v)) for v in rows["embeddings"]],
-                    documents=None if all(d is None for d in documents) else documents,
-                    metadatas=rows["metadatas"])
-            if index == 0:
-                copied += len(rows["ids"])
-                if progress:
-                    progress(copied)
-    return copied
+    return source.copy_into(target, progress)
 
 
 def merge_collections(target: ExperienceStore,
@@ -519,30 +501,6 @@ def merge_collections(target: ExperienceStore,
     combined = merge_duplicates(read)
     new, _ = write_experiences(target, combined, on_conflict="merge")
     for source in sources:
-        for rows in _rows(source.episodes, ["metadatas"]):
-            target.episodes.upsert(ids=rows["ids"], embeddings=[[1.0]] * len(rows["ids"]),
-                                   metadatas=rows["metadatas"])
+        target.record_episodes(list(source.episodes()))
     return len(read), new
 
-
-def collection_summary(client: MemoryClient, name: str) -> dict:
-    """What `rememberer memory list` shows about one collection, read without any model."""
-    if name not in client.list_collections():
-        raise MemoryStoreError(f"no collection named {name!r} at {client.location}; "
-                               "`rememberer memory list` shows the collections there")
-    chroma = client.chroma
-    collection = chroma.get_collection(name)
-    meta = collection.metadata or {}
-
-    def count(suffix: str) -> int:
-        try:
-            return chroma.get_collection(name + suffix).count()
-        except Exception:  # noqa: BLE001 - a memory made by other tools may lack a companion
-            return 0
-
-    return {
-        "name": name, "experiences": collection.count(), "tasks": count(".tasks"),
-        "episodes": count(".episodes"), "kind": meta.get("kind", ""),
-        "embedding_model": meta.get("embedding_model", ""),
-        "embedding_dim": int(meta.get("embedding_dim", 0) or 0),
-    }

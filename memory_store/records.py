@@ -1,67 +1,35 @@
 """The records the experience memory holds and returns.
 
-A *state* is what the agent saw at one step: the task text, the observation, and either the
-available actions (WebShop) or the current step instruction (WikiHow). An *experience* is one
+A *state* (`environments.state.State`) is what the agent saw at one step: the task text, the
+observation, the latest actions and the environment's own fields. An *experience* is one
 `(state, action)` pair with its Q value; it is one row of the Chroma collection.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from typing import Any
+
+from environments.registry import spec
+from environments.state import State, digest, history_entry, task_id_of
+
+__all__ = ["ActionRecord", "Experience", "RetrievedState", "State", "Transition",
+           "experience_from_json", "experience_id", "experience_to_json", "history_entry",
+           "normalize_action", "task_id_of"]
 
 _SPACES = re.compile(r"\s+")
 
 
 def normalize_action(action: str) -> str:
     """The identity of an action: trimmed, inner whitespace collapsed (case is kept:
-    WikiHow's `INPUT(3, How to Knit)` text matters; WebShop actions are already lowercase)."""
+    `INPUT(3, How to Knit)` text matters)."""
     return _SPACES.sub(" ", action.strip())
 
 
-def _digest(*parts: str) -> str:
-    hasher = hashlib.sha256()
-    for part in parts:
-        hasher.update(part.encode("utf-8"))
-        hasher.update(b"\x1f")  # unit separator keeps ("ab", "c") != ("a", "bc")
-    return hasher.hexdigest()[:32]
-
-
-def task_id_of(env: str, task: str) -> str:
-    return _digest("task", env, task)
-
-
-@dataclass(frozen=True)
-class State:
-    """What the agent saw at one step. `state_id` hashes everything except `history` and the
-    rewards, as the original keyed its pools by (observation, task, actions/instruction)."""
-
-    env: str
-    task: str
-    observation: str
-    available_actions: tuple[str, ...] = ()  # WebShop
-    instruction: str = ""  # WikiHow step instruction ("" before the first sub-goal)
-    history: tuple[str, ...] = ()  # last actions, rendered with their reasons
-    last_reward: float = 0.0  # WikiHow shows these in its prompt
-    total_reward: float = 0.0
-
-    @cached_property  # a frozen instance never changes, so its hashes are computed once
-    def state_id(self) -> str:
-        return _digest(
-            "state", self.env, self.task, self.observation,
-            "\n".join(self.available_actions), self.instruction,
-        )
-
-    @cached_property
-    def task_id(self) -> str:
-        return task_id_of(self.env, self.task)
-
-
 def experience_id(state_id: str, action: str) -> str:
-    return _digest("exp", state_id, normalize_action(action))
+    return digest("exp", state_id, normalize_action(action))
 
 
 @dataclass
@@ -74,7 +42,7 @@ class Experience:
     visits: int = 0
     reward: float = 0.0  # last immediate reward seen after this action
     reason: str = ""  # the latest free-text reason the LLM gave for the action
-    pattern: str = ""  # page / step pattern label (set by the store from the env profile)
+    pattern: str = ""  # the state's pattern label (set by the store from the env's spec)
     provenance: str = ""  # where it came from: run name, import file, "E0" …
     created_at: float = 0.0
     updated_at: float = 0.0
@@ -136,33 +104,44 @@ class Transition:
 
 
 # --- JSON form: one experience per line in JSONL pools, and the E0-E2 exemplar files ---
+#
+# A flat object: id, env, task, observation, the environment's own fields (in its spec's
+# order), history, then the experience's keys.
 
-_STATE_KEYS = ("env", "task", "observation", "available_actions", "instruction", "history",
-               "last_reward", "total_reward")
 _EXPERIENCE_KEYS = ("action", "reason", "q", "visits", "reward", "pattern", "provenance",
                     "created_at", "updated_at")
 
 
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
 def experience_to_json(exp: Experience) -> dict:
     """A flat, ordered dict; lists stay lists (unlike Chroma metadata)."""
-    out: dict = {"id": exp.id}
-    for key in _STATE_KEYS:
-        value = getattr(exp.state, key)
-        out[key] = list(value) if isinstance(value, tuple) else value
+    state = exp.state
+    out: dict = {"id": exp.id, "env": state.env, "task": state.task,
+                 "observation": state.observation}
+    for item in spec(state.env).fields:
+        out[item.name] = _plain(item.coerce(state.get(item.name)))
+    out["history"] = list(state.history)
     for key in _EXPERIENCE_KEYS:
         out[key] = getattr(exp, key)
     return out
 
 
+def is_empty(value: Any) -> bool:
+    """True for "", 0, 0.0, False, [] and None: what files written before specs held for
+    fields of other environments (they wrote every environment's fields on every line)."""
+    return not value
+
+
 def experience_from_json(data: dict) -> Experience:
     """Inverse of `experience_to_json` (the `id` is recomputed, not trusted)."""
+    env_spec = spec(str(data["env"]))
     state = State(
-        env=str(data["env"]), task=str(data["task"]), observation=str(data["observation"]),
-        available_actions=tuple(data.get("available_actions", ())),
-        instruction=str(data.get("instruction", "")),
+        env=env_spec.name, task=str(data["task"]), observation=str(data["observation"]),
         history=tuple(data.get("history", ())),
-        last_reward=float(data.get("last_reward", 0.0)),
-        total_reward=float(data.get("total_reward", 0.0)),
+        details={f.name: f.coerce(data.get(f.name)) for f in env_spec.fields},
     )
     return Experience(
         state=state, action=str(data["action"]), q=float(data.get("q", 0.0)),

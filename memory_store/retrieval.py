@@ -1,7 +1,7 @@
 """Exact retrieval: the m stored states with the highest s = λ·f_g + (1-λ)·f_o.
 
-States of one group (one task for embedding f_g, one instruction kind for WikiHow's f_g) share
-f_g. f_g is computed exactly for every group (a matrix product over the distinct task
+States of one group (one task when f_g compares task embeddings, one pattern label when the
+environment's spec compares patterns instead) share f_g. f_g is computed exactly for every group (a matrix product over the distinct task
 embeddings), groups are visited in decreasing f_g, and the search stops once even a perfect
 f_o = 1 in the next group, λ·f_g + (1-λ), could not beat (or tie) the m-th best score found. The
 answer is then the same as scoring every stored state, which `brute_force_retrieve` does for
@@ -15,10 +15,14 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
+from environments.registry import spec
+from environments.spec import Similarity
 from memory_store.errors import MemoryStoreError
 from memory_store.records import RetrievedState, State
-from memory_store.similarity import INSTRUCTION_KINDS, Matchers, instruction_similarity, matchers_for
-from memory_store.store import ExperienceStore, action_record, row_to_experience
+from memory_store.rows import action_record, row_to_experience
+
+# `store` below is a `memory_store.store.ExperienceStore` (not imported: the store imports this).
+
 
 def _check(m: int, lam: float) -> None:
     if m < 1:
@@ -36,14 +40,14 @@ def task_similarities(matrix: np.ndarray, query: np.ndarray) -> np.ndarray:
     return np.einsum("ij,j->i", matrix, np.asarray(query, dtype=np.float64))
 
 
-def _groups(store: ExperienceStore, state: State,
-            matchers: Matchers) -> Iterator[tuple[float, str, str]]:
-    """(f_g, metadata key, value) for each group of stored states, best f_g first."""
-    if matchers.task_similarity == "instruction":
-        kind = matchers.pattern(state)
-        kinds = sorted((*INSTRUCTION_KINDS, "unknown"),
-                       key=lambda k: -instruction_similarity(kind, k))
-        yield from ((instruction_similarity(kind, k), "pattern", k) for k in kinds)
+def _groups(store, state: State, similarity: Similarity,
+            patterns: Iterable[str]) -> Iterator[tuple[float, str, str]]:
+    """(f_g, metadata key, value) for each group of stored states, best f_g first; `patterns`
+    are the stored pattern labels (used when f_g compares patterns)."""
+    if similarity.pattern_similarity is not None:
+        query = similarity.pattern(state)
+        scored = sorted((-similarity.pattern_similarity(query, p), p) for p in patterns)
+        yield from ((-negative, "pattern", p) for negative, p in scored)
         return
     ids, _, matrix = store.task_index(state.env)
     if not ids:
@@ -60,54 +64,47 @@ def _rank(found: Iterable[RetrievedState]) -> list[RetrievedState]:
     return ranked
 
 
-def retrieve(store: ExperienceStore, state: State, *, m: int = 2, lam: float = 0.5,
-             matchers: Matchers | None = None) -> list[RetrievedState]:
+def retrieve(store, state: State, *, m: int = 2, lam: float = 0.5) -> list[RetrievedState]:
     """The `m` most similar stored states of `state.env`, best first, with all their actions.
 
     Ranking runs on the store's in-process state index; only the winners' rows are read from
     Chroma, so their Q values, visits and reasons are always current.
     """
     _check(m, lam)
-    matchers = matchers or matchers_for(state.env)
+    similarity = spec(state.env).similarity
     index = store.state_index()
-    query_key = matchers.observation_key(state)
+    query_key = similarity.observation_key(state)
     f_o_of: dict = {}
     scored: dict[str, tuple[float, int, float, float]] = {}  # id -> (s, visits, f_g, f_o)
     best: list[str] = []
     rank_key = lambda i: (-scored[i][0], -scored[i][1], i)  # noqa: E731
-    for f_g, key, value in _groups(store, state, matchers):
+    for f_g, key, value in _groups(store, state, similarity, index.patterns(state.env)):
         if len(best) >= m and scored[best[m - 1]][0] > lam * f_g + (1.0 - lam):
             break  # nothing in this or any later group can reach the m-th best score
         members = index.group(state.env, key, value)
         for state_id in members:
             entry = index.states[state_id]
-            if entry.obs_key not in f_o_of:
-                f_o_of[entry.obs_key] = matchers.observation_similarity(query_key, entry.obs_key)
-            f_o = f_o_of[entry.obs_key]
+            if entry.key not in f_o_of:
+                f_o_of[entry.key] = similarity.observation_similarity(query_key, entry.key)
+            f_o = f_o_of[entry.key]
             scored[state_id] = (lam * f_g + (1.0 - lam) * f_o, entry.visits, f_g, f_o)
         best = heapq.nsmallest(m, [*best, *members], key=rank_key)
     return _fetch(store, best, scored, index)
 
 
-def _fetch(store: ExperienceStore, state_ids: list[str], scored: dict,
+def _fetch(store, state_ids: list[str], scored: dict,
            index) -> list[RetrievedState]:
     """Assemble the winners in rank order, from the index's copy when this store is the only
     writer, else from fresh Chroma rows."""
     if not state_ids:
         return []
-    if store.client.exclusive:
-        rows = {"ids": [], "documents": [], "metadatas": []}
-        for state_id in state_ids:
-            entry = index.states[state_id]
-            for row_id, meta in entry.rows.items():
-                rows["ids"].append(row_id)
-                rows["documents"].append(entry.document)
-                rows["metadatas"].append(meta)
+    if store.exclusive:
+        rows = [(row_id, index.states[state_id].document, meta) for state_id in state_ids
+                for row_id, meta in index.states[state_id].rows.items()]
     else:
-        row_ids = [row for state_id in state_ids for row in index.row_ids(state_id)]
-        rows = store.collection.get(ids=row_ids, include=["documents", "metadatas"])
+        rows = store.rows([row for state_id in state_ids for row in index.row_ids(state_id)])
     found: dict[str, RetrievedState] = {}
-    for row_id, document, meta in zip(rows["ids"], rows["documents"], rows["metadatas"]):
+    for row_id, document, meta in rows:
         state_id = meta["state_id"]
         if state_id not in found:
             stored = row_to_experience(document, meta)
@@ -120,29 +117,26 @@ def _fetch(store: ExperienceStore, state_ids: list[str], scored: dict,
     return [found[i] for i in state_ids if i in found]
 
 
-def brute_force_retrieve(store: ExperienceStore, state: State, *, m: int = 2, lam: float = 0.5,
-                         matchers: Matchers | None = None) -> list[RetrievedState]:
+def brute_force_retrieve(store, state: State, *, m: int = 2, lam: float = 0.5,
+                         ) -> list[RetrievedState]:
     """Score every stored state of the env straight from Chroma, no index and no pruning: the
     reference that `retrieve` must equal."""
     _check(m, lam)
-    matchers = matchers or matchers_for(state.env)
-    groups = list(_groups(store, state, matchers))
-    if not groups:
-        return []
-    key = groups[0][1]
-    f_g_of = {value: f_g for f_g, _, value in groups}
-    query_key = matchers.observation_key(state)
+    similarity = spec(state.env).similarity
+    if similarity.pattern_similarity is not None:
+        query_pattern = similarity.pattern(state)
+        f_g_of = lambda meta: similarity.pattern_similarity(query_pattern, meta["pattern"])  # noqa: E731
+    else:
+        by_task = {value: f_g for f_g, _, value in _groups(store, state, similarity, ())}
+        f_g_of = lambda meta: by_task[meta["task_id"]]  # noqa: E731
+    query_key = similarity.observation_key(state)
     found: dict[str, RetrievedState] = {}
-    rows = {"ids": [], "documents": [], "metadatas": []}
-    for page in store.iter_rows({"env": state.env}):
-        for part in rows:
-            rows[part] += page[part]
-    for row_id, document, meta in zip(rows["ids"], rows["documents"], rows["metadatas"]):
+    for row_id, document, meta in store.iter_rows({"env": state.env}):
         if meta["state_id"] not in found:
             stored = row_to_experience(document, meta)
-            f_g = f_g_of[meta[key]]
-            f_o = matchers.observation_similarity(query_key,
-                                                  matchers.observation_key(stored.state))
+            f_g = f_g_of(meta)
+            f_o = similarity.observation_similarity(query_key,
+                                                    similarity.observation_key(stored.state))
             found[meta["state_id"]] = RetrievedState(
                 state=stored.state, pattern=stored.pattern, f_g=f_g, f_o=f_o,
                 score=lam * f_g + (1.0 - lam) * f_o)

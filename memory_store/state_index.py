@@ -14,8 +14,8 @@ from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
+from environments.registry import UnknownEnvironmentError, spec
 from memory_store.records import State
-from memory_store.similarity import matchers_for
 
 
 @dataclass
@@ -24,7 +24,7 @@ class IndexedState:
     env: str
     task_id: str
     pattern: str
-    obs_key: Hashable
+    key: Hashable  # the observation signature f_o compares
     document: str
     rows: dict[str, dict] = field(default_factory=dict)  # row id -> metadata
     visits: int = 0  # sum over the rows, kept current
@@ -35,6 +35,7 @@ class StateIndex:
         self.states: dict[str, IndexedState] = {}
         self._row_state: dict[str, str] = {}
         self._groups: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+        self._patterns: dict[str, set[str]] = defaultdict(set)  # env -> labels ever stored
 
     def __len__(self) -> int:
         return len(self._row_state)
@@ -43,16 +44,12 @@ class StateIndex:
         state_id = meta["state_id"]
         entry = self.states.get(state_id)
         if entry is None:
-            actions = meta.get("available_actions", "")
-            state = State(meta["env"], meta["task"], document or "",  # just what matchers read
-                          tuple(actions.split("\n")) if actions else (),
-                          meta.get("instruction", ""))
-            obs_key = matchers_for(state.env).observation_key(state)
-            entry = IndexedState(state_id, state.env, meta["task_id"], meta["pattern"], obs_key,
-                                 document)
+            entry = IndexedState(state_id, meta["env"], meta["task_id"], meta["pattern"],
+                                 _observation_key(meta, document), document)
             self.states[state_id] = entry
             self._groups[(entry.env, "task_id", entry.task_id)].add(state_id)
             self._groups[(entry.env, "pattern", entry.pattern)].add(state_id)
+            self._patterns[entry.env].add(entry.pattern)
         old = entry.rows.get(row_id, {})
         entry.rows[row_id] = dict(meta)
         entry.visits += int(meta.get("visits", 0)) - int(old.get("visits", 0))
@@ -78,9 +75,26 @@ class StateIndex:
             self._groups[(entry.env, "task_id", entry.task_id)].discard(state_id)
             self._groups[(entry.env, "pattern", entry.pattern)].discard(state_id)
 
+    def patterns(self, env: str) -> set[str]:
+        """The pattern labels stored for `env` (a label whose states were deleted may remain:
+        its group is then empty)."""
+        return self._patterns.get(env, set())
+
     def group(self, env: str, key: str, value: str) -> set[str]:
         """State ids of one group: `key` is "task_id" or "pattern"."""
         return self._groups.get((env, key, value), set())
 
     def row_ids(self, state_id: str) -> list[str]:
         return list(self.states[state_id].rows)
+
+
+def _observation_key(meta: dict, document: str) -> Hashable:
+    """The f_o signature of a stored state (None for an environment not installed here: its
+    states are never ranked, as a query needs its environment's spec)."""
+    try:
+        env_spec = spec(meta["env"])
+    except UnknownEnvironmentError:
+        return None
+    details = {f.name: f.from_metadata(meta.get(f.name)) for f in env_spec.fields}
+    state = State(env_spec.name, meta["task"], document or "", (), details)  # what f_o reads
+    return env_spec.similarity.observation_key(state)

@@ -5,70 +5,46 @@ Row layout (users query it with plain chromadb):
 - embedding: the embedding of the task text (always passed; Chroma never embeds anything);
 - document: the observation text;
 - metadata: env, task, task_id, state_id, action, reason, q (float), visits, reward, pattern,
-  history (JSON list), available_actions (newline-joined), instruction, last_reward,
-  total_reward, provenance, created_at, updated_at.
+  history (JSON list), provenance, created_at, updated_at, and the environment's own state
+  fields as its spec declares them (`EnvSpec.fields`; tuples newline-joined), e.g.
+  available_actions for WebShop, instruction / last_reward / total_reward for WikiHow.
+  Updated rows also carry last_episode and last_step (see updater.py).
+
+Schema versions (recorded in the collection's metadata): 1 wrote every bundled environment's
+fields on every row (the other environments' empty); 2 writes only the row's environment's
+own. A schema-1 memory opens as it is and is read in place, with no migration: a reader takes
+from each row the fields its environment declares, and the keys and ids are unchanged. Rows
+written into it later follow schema 2. A memory recording a newer schema is refused.
 
 Beside it lives `<name>.tasks` (one row per distinct task with its embedding), which retrieval
 loads to score every task exactly, and `<name>.episodes`, the ledger of applied episodes.
+
+The store is the boundary of the memory: callers get plain data (experiences, rows as
+`rows.Row`, counts), never a Chroma collection. Every read of many rows goes through `pages`,
+every write through `_write` (the one place a writer lock or lease would wrap).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from memory_store.client import DEFAULT_COLLECTION, MemoryClient
 from memory_store.errors import MemoryStoreError
-from memory_store.records import (
-    ActionRecord, Experience, RetrievedState, State, dumps_history, loads_history,
+from memory_store.paging import PAGE, pages
+from memory_store.records import ActionRecord, Experience, RetrievedState, State
+from memory_store.retrieval import retrieve as _retrieve
+from memory_store.rows import (
+    Row, action_record, experience_metadata, pattern_of, row_to_experience,
 )
-from memory_store.similarity import matchers_for
+from memory_store.state_index import StateIndex
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _KIND = "rememberer-experience-memory"
-_PAGE = 5000  # rows per get() page
-
-
-def experience_metadata(exp: Experience, pattern: str) -> dict:
-    state = exp.state
-    return {
-        "env": state.env, "task": state.task, "task_id": state.task_id,
-        "state_id": state.state_id, "action": exp.action, "reason": exp.reason,
-        "q": float(exp.q), "visits": int(exp.visits), "reward": float(exp.reward),
-        "pattern": pattern, "history": dumps_history(state.history),
-        "available_actions": "\n".join(state.available_actions),
-        "instruction": state.instruction, "last_reward": float(state.last_reward),
-        "total_reward": float(state.total_reward), "provenance": exp.provenance,
-        "created_at": float(exp.created_at), "updated_at": float(exp.updated_at),
-    }
-
-
-def row_to_experience(document: str, meta: dict) -> Experience:
-    actions = meta.get("available_actions", "")
-    state = State(
-        env=meta["env"], task=meta["task"], observation=document or "",
-        available_actions=tuple(actions.split("\n")) if actions else (),
-        instruction=meta.get("instruction", ""), history=loads_history(meta.get("history", "")),
-        last_reward=float(meta.get("last_reward", 0.0)),
-        total_reward=float(meta.get("total_reward", 0.0)),
-    )
-    return Experience(
-        state=state, action=meta["action"], q=float(meta.get("q", 0.0)),
-        visits=int(meta.get("visits", 0)), reward=float(meta.get("reward", 0.0)),
-        reason=meta.get("reason", ""), pattern=meta.get("pattern", ""),
-        provenance=meta.get("provenance", ""), created_at=float(meta.get("created_at", 0.0)),
-        updated_at=float(meta.get("updated_at", 0.0)),
-    )
-
-
-def action_record(row_id: str, meta: dict) -> ActionRecord:
-    return ActionRecord(
-        action=meta["action"], q=float(meta.get("q", 0.0)), visits=int(meta.get("visits", 0)),
-        reason=meta.get("reason", ""), reward=float(meta.get("reward", 0.0)), id=row_id,
-    )
+_LEDGER_VECTOR = [1.0]  # Chroma rows need an embedding; the ledger is only looked up by id
 
 
 class ExperienceStore:
@@ -83,20 +59,20 @@ class ExperienceStore:
         self.name = name
         self.embedder = embedder
         self._owns_client = owns_client
-        chroma = client.chroma
+        chroma = client._chroma  # noqa: SLF001 - the store is the client's only user
         if client.read_only and name not in client.list_collections():
             raise MemoryStoreError(
                 f"no collection named {name!r} at {client.location}; "
                 "`rememberer memory list` shows the collections there"
             )
         try:
-            self.collection = chroma.get_or_create_collection(
+            self._rows = chroma.get_or_create_collection(
                 name, embedding_function=None, metadata=self._collection_metadata(),
             )
-            self.tasks = chroma.get_or_create_collection(
+            self._tasks = chroma.get_or_create_collection(
                 name + ".tasks", embedding_function=None, metadata={"hnsw:space": "cosine"},
             )
-            self.episodes = chroma.get_or_create_collection(
+            self._episodes = chroma.get_or_create_collection(
                 name + ".episodes", embedding_function=None,
             )
         except MemoryStoreError:
@@ -105,7 +81,7 @@ class ExperienceStore:
             raise MemoryStoreError(f"cannot open collection {name!r}: {exc}") from None
         self._check_model()
         self._task_index = None  # ({env: (ids, texts, matrix)}, tasks count), loaded lazily
-        self._state_index = None  # StateIndex, loaded lazily by retrieval
+        self._state_index: StateIndex | None = None  # loaded lazily by retrieval
         self._batch_size: int | None = None
 
     # --- opening ------------------------------------------------------------------------
@@ -122,8 +98,10 @@ class ExperienceStore:
         read_only: bool = False,
         embedder=None,
         client: MemoryClient | None = None,
+        attempts: int = 1,
     ) -> "ExperienceStore":
-        """Open (or create) a memory. Pass `client` to share one connection between stores."""
+        """Open (or create) a memory. Pass `client` to share one connection between stores;
+        `attempts` > 1 retries a server that is not up yet (waiting 1 s, 2 s, ...)."""
         if embedder is None:
             from memory_store.embedding import Embedder
 
@@ -131,10 +109,10 @@ class ExperienceStore:
         owns = client is None
         if client is None:
             client = MemoryClient.connect(path, host=host, port=port, in_memory=in_memory,
-                                          read_only=read_only)
+                                          read_only=read_only, attempts=attempts)
         try:
             return cls(client, collection, embedder, owns_client=owns)
-        except Exception:
+        except BaseException:
             if owns:
                 client.close()
             raise
@@ -146,12 +124,17 @@ class ExperienceStore:
         }
 
     def _check_model(self) -> None:
-        meta = self.collection.metadata or {}
+        meta = self._rows.metadata or {}
         if meta.get("kind") != _KIND:
             raise MemoryStoreError(
                 f"collection {self.name!r} at {self.client.location} is not a Rememberer memory; "
                 "choose another --collection"
             )
+        if int(meta.get("schema_version", 1)) > SCHEMA_VERSION:
+            raise MemoryStoreError(
+                f"collection {self.name!r} at {self.client.location} was written with memory "
+                f"schema {meta['schema_version']}, newer than this version reads "
+                f"({SCHEMA_VERSION}); upgrade rememberer")
         model, dim = meta.get("embedding_model"), meta.get("embedding_dim")
         if model != self.embedder.name or int(dim) != int(self.embedder.dim):
             raise MemoryStoreError(
@@ -170,6 +153,28 @@ class ExperienceStore:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    # --- paging and writing: the only two ways rows move ----------------------------------
+
+    def _write(self, collection, operation: str, ids: Sequence[str], **columns) -> None:
+        """Every change to the three collections: `operation` is add, upsert, update or
+        delete; the columns are cut into batches Chroma accepts."""
+        method = getattr(collection, operation)
+        step = self._max_batch()
+        for start in range(0, len(ids), step):
+            part = slice(start, start + step)
+            method(ids=list(ids[part]),
+                   **{k: v[part] for k, v in columns.items() if v is not None})
+
+    def _max_batch(self) -> int:
+        """Rows per write call; asked of Chroma once (a round trip on a server)."""
+        if self._batch_size is None:
+            try:
+                size = self.client._chroma.get_max_batch_size()  # noqa: SLF001
+                self._batch_size = max(1, min(PAGE, int(size)))
+            except Exception:  # noqa: BLE001 - older servers lack the endpoint
+                self._batch_size = 1000
+        return self._batch_size
+
     # --- writing ------------------------------------------------------------------------
 
     def add(self, experiences: Iterable[Experience], *, replace: bool = False) -> int:
@@ -181,39 +186,29 @@ class ExperienceStore:
         batch = {exp.id: exp for exp in experiences}  # last one wins inside one call
         if not batch:
             return 0
-        existing = self._existing_ids(list(batch))
+        existing = self._existing_ids(self._rows, list(batch))
         new_ids = [i for i in batch if i not in existing]
         write_ids = list(batch) if replace else new_ids
         if write_ids:
             self._write_rows([batch[i] for i in write_ids], upsert=replace)
         return len(new_ids)
 
-    def _existing_ids(self, ids: Sequence[str]) -> set[str]:
-        found: set[str] = set()
-        for start in range(0, len(ids), _PAGE):
-            found.update(self.collection.get(ids=list(ids[start:start + _PAGE]), include=[])["ids"])
-        return found
+    def _existing_ids(self, collection, ids: Sequence[str]) -> set[str]:
+        return {i for page in pages(collection, ids=ids, include=()) for i in page["ids"]}
 
     def _write_rows(self, exps: list[Experience], *, upsert: bool) -> None:
         now = time.time()
-        tasks = [e.state.task for e in exps]
-        vectors = self.embedder.encode(tasks)
+        vectors = self.embedder.encode([e.state.task for e in exps])
         metadatas = []
         for exp in exps:
-            pattern = matchers_for(exp.state.env).pattern(exp.state)
-            exp.pattern = pattern
+            exp.pattern = pattern_of(exp.state)
             exp.created_at = exp.created_at or now
             exp.updated_at = exp.updated_at or now
-            metadatas.append(experience_metadata(exp, pattern))
+            metadatas.append(experience_metadata(exp, exp.pattern))
         self._add_tasks(exps, vectors)
-        write = self.collection.upsert if upsert else self.collection.add
-        step = self._max_batch()
-        for start in range(0, len(exps), step):
-            part = slice(start, start + step)
-            write(
-                ids=[e.id for e in exps[part]], embeddings=vectors[part],
-                documents=[e.state.observation for e in exps[part]], metadatas=metadatas[part],
-            )
+        self._write(self._rows, "upsert" if upsert else "add", [e.id for e in exps],
+                    embeddings=vectors, documents=[e.state.observation for e in exps],
+                    metadatas=metadatas)
         if self._state_index is not None:
             for exp, meta in zip(exps, metadatas):
                 self._state_index.add_row(exp.id, meta, exp.state.observation)
@@ -222,37 +217,19 @@ class ExperienceStore:
         first = {}
         for exp, vector in zip(exps, vectors):
             first.setdefault(exp.state.task_id, (exp.state, vector))
-        ids = list(first)
-        known = set()
-        for start in range(0, len(ids), _PAGE):
-            known.update(self.tasks.get(ids=ids[start:start + _PAGE], include=[])["ids"])
-        fresh = [i for i in ids if i not in known]
-        step = self._max_batch()
-        for start in range(0, len(fresh), step):
-            part = fresh[start:start + step]
-            self.tasks.add(
-                ids=part, embeddings=[first[i][1].tolist() for i in part],
-                documents=[first[i][0].task for i in part],
-                metadatas=[{"env": first[i][0].env, "task_id": i} for i in part],
-            )
-        if fresh:
-            self._task_index = None  # reload on next retrieval
-
-    def _max_batch(self) -> int:
-        """Rows per write call; asked of Chroma once (a round trip on a server)."""
-        if self._batch_size is None:
-            try:
-                self._batch_size = max(1, min(5000, int(self.client.chroma.get_max_batch_size())))
-            except Exception:  # noqa: BLE001 - older servers lack the endpoint
-                self._batch_size = 1000
-        return self._batch_size
+        known = self._existing_ids(self._tasks, list(first))
+        fresh = [i for i in first if i not in known]
+        if not fresh:
+            return
+        self._write(self._tasks, "add", fresh,
+                    embeddings=[first[i][1].tolist() for i in fresh],
+                    documents=[first[i][0].task for i in fresh],
+                    metadatas=[{"env": first[i][0].env, "task_id": i} for i in fresh])
+        self._task_index = None  # reload on next retrieval
 
     def update_metadata(self, ids: Sequence[str], metadatas: Sequence[dict]) -> None:
         """Merge metadata keys into existing rows (Chroma's update keeps the other keys)."""
-        step = self._max_batch()
-        for start in range(0, len(ids), step):
-            self.collection.update(ids=list(ids[start:start + step]),
-                                   metadatas=list(metadatas[start:start + step]))
+        self._write(self._rows, "update", ids, metadatas=list(metadatas))
         if self._state_index is not None:
             for row_id, meta in zip(ids, metadatas):
                 self._state_index.merge(row_id, meta)
@@ -261,97 +238,138 @@ class ExperienceStore:
         """Delete rows by id or metadata filter; returns how many were removed."""
         if ids is None and where is None:
             raise MemoryStoreError("delete needs ids or a where filter")
-        if ids is not None:
-            rows = {"ids": [], "metadatas": []}
-            for start in range(0, len(ids), _PAGE):
-                page = self.collection.get(ids=list(ids[start:start + _PAGE]),
-                                           include=["metadatas"])
-                rows["ids"] += page["ids"]
-                rows["metadatas"] += page["metadatas"]
-        else:
-            rows = {"ids": [], "metadatas": []}
-            for page in self.iter_rows(where, include=["metadatas"]):
-                rows["ids"] += page["ids"]
-                rows["metadatas"] += page["metadatas"]
-        if not rows["ids"]:
+        found = [row for page in pages(self._rows, ids=ids, where=where,
+                                             include=["metadatas"])
+                 for row in zip(page["ids"], page["metadatas"])]
+        if not found:
             return 0
-        for start in range(0, len(rows["ids"]), _PAGE):
-            self.collection.delete(ids=rows["ids"][start:start + _PAGE])
+        self._write(self._rows, "delete", [row_id for row_id, _ in found])
         if self._state_index is not None:
-            for row_id in rows["ids"]:
+            for row_id, _ in found:
                 self._state_index.remove_row(row_id)
-        self._drop_orphan_tasks({meta["task_id"] for meta in rows["metadatas"]})
-        return len(rows["ids"])
+        self._drop_orphan_tasks({meta["task_id"] for _, meta in found})
+        return len(found)
 
     def _drop_orphan_tasks(self, task_ids: set[str]) -> None:
-        orphans = [t for t in task_ids
-                   if not self.collection.get(where={"task_id": t}, limit=1, include=[])["ids"]]
+        orphans = sorted(t for t in task_ids
+                         if not self._rows.get(where={"task_id": t}, limit=1, include=[])["ids"])
         if orphans:
-            self.tasks.delete(ids=orphans)
+            self._write(self._tasks, "delete", orphans)
             self._task_index = None
+
+    # --- the episode ledger ---------------------------------------------------------------
+
+    def has_episode(self, episode_id: str) -> bool:
+        """True when the ledger records this episode as applied."""
+        return bool(self._episodes.get(ids=[episode_id], include=[])["ids"])
+
+    def record_episodes(self, entries: Sequence[tuple[str, dict]]) -> None:
+        """Write (episode id, metadata) entries into the ledger (an existing one is replaced)."""
+        if entries:
+            self._write(self._episodes, "upsert", [i for i, _ in entries],
+                        embeddings=[_LEDGER_VECTOR] * len(entries),
+                        metadatas=[meta for _, meta in entries])
+
+    def episodes(self) -> Iterator[tuple[str, dict]]:
+        """Every ledger entry: (episode id, metadata)."""
+        for page in pages(self._episodes, include=["metadatas"]):
+            yield from zip(page["ids"], page["metadatas"])
+
+    def episode_count(self) -> int:
+        return self._episodes.count()
 
     # --- reading ------------------------------------------------------------------------
 
     def count(self) -> int:
-        return self.collection.count()
+        return self._rows.count()
+
+    def task_count(self) -> int:
+        """How many distinct tasks the memory holds."""
+        return self._tasks.count()
+
+    def rows(self, ids: Sequence[str]) -> list[Row]:
+        """The stored rows with these ids (missing ids are skipped)."""
+        return [Row(*row) for page in pages(self._rows, ids=ids)
+                for row in zip(page["ids"], page["documents"], page["metadatas"])]
+
+    def iter_rows(self, where: dict | None = None, *, documents: bool = True) -> Iterator[Row]:
+        """Every stored row (optionally filtered), page by page; `documents=False` leaves the
+        observations out ("")."""
+        include = ["documents", "metadatas"] if documents else ["metadatas"]
+        for page in pages(self._rows, where=where, include=include):
+            texts = page["documents"] if documents else [""] * len(page["ids"])
+            yield from (Row(*row) for row in zip(page["ids"], texts, page["metadatas"]))
 
     def get(self, ids: Sequence[str]) -> list[Experience]:
         """The stored experiences with these ids (missing ids are skipped)."""
-        out = []
-        for start in range(0, len(ids), _PAGE):
-            rows = self.collection.get(ids=list(ids[start:start + _PAGE]),
-                                       include=["documents", "metadatas"])
-            out += [row_to_experience(d, m) for d, m in zip(rows["documents"], rows["metadatas"])]
-        return out
+        return [row_to_experience(row.document, row.metadata) for row in self.rows(ids)]
 
-    def iter_rows(self, where: dict | None = None,
-                  include: Sequence[str] = ("documents", "metadatas")) -> Iterable[dict]:
-        """Raw Chroma pages of rows (large gets fail in one call, so always page)."""
-        offset = 0
-        while True:
-            rows = self.collection.get(where=where, limit=_PAGE, offset=offset,
-                                       include=list(include))
-            yield rows
-            if len(rows["ids"]) < _PAGE:
-                return
-            offset += _PAGE
-
-    def iter_experiences(self, where: dict | None = None) -> Iterable[Experience]:
+    def iter_experiences(self, where: dict | None = None) -> Iterator[Experience]:
         """Every stored experience (optionally filtered), page by page."""
-        for rows in self.iter_rows(where):
-            for document, meta in zip(rows["documents"], rows["metadatas"]):
-                yield row_to_experience(document, meta)
+        for row in self.iter_rows(where):
+            yield row_to_experience(row.document, row.metadata)
+
+    def rows_of_states(self, state_ids: Sequence[str]) -> list[Row]:
+        """Every stored row of these states."""
+        if not state_ids:
+            return []
+        where = ({"state_id": state_ids[0]} if len(state_ids) == 1
+                 else {"state_id": {"$in": list(state_ids)}})
+        return list(self.iter_rows(where))
 
     def state_actions(self, state_id: str) -> list[ActionRecord]:
         """Every recorded action of one state, highest Q first."""
-        rows = self.collection.get(where={"state_id": state_id}, include=["metadatas"])
-        actions = [action_record(i, m) for i, m in zip(rows["ids"], rows["metadatas"])]
+        actions = [action_record(row.id, row.metadata) for row in self.rows_of_states([state_id])]
         return sorted(actions, key=lambda a: (-a.q, a.action))
 
     def task_embedding(self, task: str) -> np.ndarray:
         return self.embedder.encode_one(task)
 
+    # --- whole collections ------------------------------------------------------------------
+
+    def copy_into(self, target: "ExperienceStore",
+                  progress: Callable[[int], None] | None = None) -> int:
+        """Copy every row — embeddings, documents, metadata, the task index and the episode
+        ledger — unchanged into `target`; returns the experience rows copied."""
+        copied = 0
+        pairs = ((self._rows, target._rows), (self._tasks, target._tasks),
+                 (self._episodes, target._episodes))
+        for index, (source, dest) in enumerate(pairs):
+            for page in pages(source, include=["embeddings", "documents", "metadatas"]):
+                if not page["ids"]:
+                    continue
+                documents = page["documents"]
+                target._write(dest, "add", page["ids"],
+                              embeddings=[list(map(float, v)) for v in page["embeddings"]],
+                              documents=None if all(d is None for d in documents) else documents,
+                              metadatas=page["metadatas"])
+                if index == 0:
+                    copied += len(page["ids"])
+                    if progress:
+                        progress(copied)
+        target._task_index = target._state_index = None
+        return copied
+
     # --- retrieval ------------------------------------------------------------------------
 
-    def retrieve(self, state: State, *, m: int = 2, lam: float = 0.5, matchers=None,
-                 ) -> list[RetrievedState]:
+    def retrieve(self, state: State, *, m: int = 2, lam: float = 0.5) -> list[RetrievedState]:
         """The `m` stored states most similar to `state`, best first (exact; see retrieval.py)."""
-        from memory_store.retrieval import retrieve
+        return _retrieve(self, state, m=m, lam=lam)
 
-        return retrieve(self, state, m=m, lam=lam, matchers=matchers)
+    @property
+    def exclusive(self) -> bool:
+        """True when no other process can write to this memory (its caches stay valid)."""
+        return self.client.exclusive
 
-    def state_index(self):
+    def state_index(self) -> StateIndex:
         """The in-process ranking index (see state_index.py), loaded or refreshed as needed."""
-        from memory_store.state_index import StateIndex
-
         if self._state_index is not None and self.client.exclusive:
             return self._state_index
-        if self._state_index is not None and len(self._state_index) == self.collection.count():
+        if self._state_index is not None and len(self._state_index) == self._rows.count():
             return self._state_index
         index = StateIndex()
-        for rows in self.iter_rows():
-            for row_id, document, meta in zip(rows["ids"], rows["documents"], rows["metadatas"]):
-                index.add_row(row_id, meta, document)
+        for row in self.iter_rows():
+            index.add_row(row.id, row.metadata, row.document)
         self._state_index = index
         return index
 
@@ -359,7 +377,7 @@ class ExperienceStore:
         """(task ids, task texts, normalised float64 embedding matrix) of one env's tasks."""
         count = None
         if self._task_index is None or not self.client.exclusive:
-            count = self.tasks.count()
+            count = self._tasks.count()
         if self._task_index is None or (count is not None and count != self._task_index[1]):
             self._task_index = self._load_task_index()
         by_env, _ = self._task_index
@@ -369,21 +387,15 @@ class ExperienceStore:
 
     def _load_task_index(self):
         ids, texts, envs, vectors = [], [], [], []
-        offset = 0
-        while True:
-            rows = self.tasks.get(limit=_PAGE, offset=offset,
-                                  include=["embeddings", "documents", "metadatas"])
-            ids += rows["ids"]
-            texts += rows["documents"]
-            envs += [m["env"] for m in rows["metadatas"]]
-            if len(rows["ids"]):
-                vectors.append(np.asarray(rows["embeddings"], dtype=np.float64))
-            if len(rows["ids"]) < _PAGE:
-                break
-            offset += _PAGE
+        for page in pages(self._tasks, include=["embeddings", "documents", "metadatas"]):
+            ids += page["ids"]
+            texts += page["documents"]
+            envs += [m["env"] for m in page["metadatas"]]
+            if len(page["ids"]):
+                vectors.append(np.asarray(page["embeddings"], dtype=np.float64))
         matrix = np.concatenate(vectors) if vectors else np.zeros((0, int(self.embedder.dim)))
         by_env = {}
-        for env in set(envs):
+        for env in sorted(set(envs)):
             keep = [i for i, e in enumerate(envs) if e == env]
             by_env[env] = ([ids[i] for i in keep], [texts[i] for i in keep], matrix[keep])
         return by_env, len(ids)

@@ -58,16 +58,14 @@ from typing import Literal
 
 import numpy as np
 
+from environments.registry import spec
 from memory_store.errors import MemoryStoreError
 from memory_store.records import (
     Experience, State, Transition, experience_id, normalize_action,
 )
 from memory_store.retrieval import task_similarities
-from memory_store.similarity import instruction_similarity, matchers_for
-from memory_store.store import ExperienceStore, experience_metadata, row_to_experience
-
-_PAGE = 5000
-_LEDGER_VECTOR = [1.0]  # Chroma rows need an embedding; the ledger is only looked up by id
+from memory_store.rows import experience_metadata, pattern_of, row_to_experience
+from memory_store.store import ExperienceStore
 
 
 @dataclass
@@ -153,7 +151,7 @@ class Updater:
 
     def is_applied(self, episode_id: str) -> bool:
         """True when the ledger records this episode as finished."""
-        return bool(self.store.episodes.get(ids=[episode_id], include=[])["ids"])
+        return self.store.has_episode(episode_id)
 
     def update_q(self, q: float, visits: int, target: float) -> tuple[float, int]:
         """One averaging step towards the return `target`: the new (Q, visits)."""
@@ -213,12 +211,10 @@ class EpisodeSession:
         self._next_step = len(self.transitions)
         self._flush()
         self._enforce_capacity()
-        self.store.episodes.upsert(
-            ids=[self.episode_id], embeddings=[_LEDGER_VECTOR],
-            metadatas=[{"applied_at": time.time(), "steps": self.report.steps,
-                        "updated": self.report.updated, "ended": bool(ended),
-                        "n_step": self.updater.n_step or 0, "mode": self.updater.mode}],
-        )
+        self.store.record_episodes([(self.episode_id, {
+            "applied_at": time.time(), "steps": self.report.steps,
+            "updated": self.report.updated, "ended": bool(ended),
+            "n_step": self.updater.n_step or 0, "mode": self.updater.mode})])
         return self.report
 
     # --- returns ------------------------------------------------------------------------
@@ -272,14 +268,14 @@ class EpisodeSession:
 
     def _score(self, query: State, stored: State) -> float:
         """The retrieval score of one stored state (same formula as `retrieval.retrieve`)."""
-        matchers = matchers_for(query.env)
-        if matchers.task_similarity == "instruction":
-            f_g = instruction_similarity(matchers.pattern(query), matchers.pattern(stored))
+        similarity = spec(query.env).similarity
+        if similarity.pattern_similarity is not None:
+            f_g = similarity.pattern_similarity(similarity.pattern(query), similarity.pattern(stored))
         else:
             matrix = np.asarray([self.store.task_embedding(stored.task)], dtype=np.float64)
             f_g = float(task_similarities(matrix, self.store.task_embedding(query.task))[0])
-        f_o = matchers.observation_similarity(matchers.observation_key(query),
-                                              matchers.observation_key(stored))
+        f_o = similarity.observation_similarity(similarity.observation_key(query),
+                                                similarity.observation_key(stored))
         lam = self.updater.lam
         return lam * f_g + (1.0 - lam) * f_o
 
@@ -292,9 +288,7 @@ class EpisodeSession:
             return
         for state_id in wanted:
             self._rows[state_id] = {}
-        where = {"state_id": wanted[0]} if len(wanted) == 1 else {"state_id": {"$in": wanted}}
-        rows = self.store.collection.get(where=where, include=["documents", "metadatas"])
-        for row_id, document, meta in zip(rows["ids"], rows["documents"], rows["metadatas"]):
+        for row_id, document, meta in self.store.rows_of_states(wanted):
             row = _Row(row_id, row_to_experience(document, meta),
                        last_episode=str(meta.get("last_episode", "")),
                        last_step=int(meta.get("last_step", -1)))
@@ -342,8 +336,7 @@ class EpisodeSession:
         metadatas = []
         for row in rows:
             row.exp.updated_at = now
-            pattern = matchers_for(row.exp.state.env).pattern(row.exp.state)
-            meta = experience_metadata(row.exp, pattern)
+            meta = experience_metadata(row.exp, pattern_of(row.exp.state))
             meta.update(last_episode=row.last_episode, last_step=row.last_step)
             metadatas.append(meta)
         self.store.update_metadata([row.id for row in rows], metadatas)
@@ -371,17 +364,11 @@ class EpisodeSession:
     def _surplus_states(self, touched_states: set[str]) -> list[str]:
         """Row ids of the states beyond `max_states` (fewest visits, then oldest, go first)."""
         states: dict[str, list] = {}  # state id -> [visits, oldest created_at, row ids]
-        offset = 0
-        while True:
-            page = self.store.collection.get(limit=_PAGE, offset=offset, include=["metadatas"])
-            for row_id, meta in zip(page["ids"], page["metadatas"]):
-                entry = states.setdefault(meta["state_id"], [0, float("inf"), []])
-                entry[0] += int(meta.get("visits", 0))
-                entry[1] = min(entry[1], float(meta.get("created_at", 0.0)))
-                entry[2].append(row_id)
-            if len(page["ids"]) < _PAGE:
-                break
-            offset += _PAGE
+        for row_id, _, meta in self.store.iter_rows(documents=False):
+            entry = states.setdefault(meta["state_id"], [0, float("inf"), []])
+            entry[0] += int(meta.get("visits", 0))
+            entry[1] = min(entry[1], float(meta.get("created_at", 0.0)))
+            entry[2].append(row_id)
         surplus = len(states) - self.updater.max_states
         if surplus <= 0:
             return []

@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from memory_store.embedding import Embedder  # noqa: E402
 from memory_store.records import Experience, State  # noqa: E402
-from memory_store.similarity import webshop_page_pattern, webshop_page_similarity  # noqa: E402
+from environments.registry import spec  # noqa: E402
+from environments.webshop.spec import page_pattern, page_similarity  # noqa: E402
 from memory_store.store import ExperienceStore  # noqa: E402
 
 COLORS = "red navy black white beige olive pink grey teal ivory maroon golden".split()
@@ -36,6 +37,7 @@ ADJECTIVES = "soft waterproof organic slim compact vegan heavy-duty wireless glu
 NOUNS = ("hoodie rain jacket face serum coffee beans desk lamp bookshelf phone charger "
          "yoga mat tea set wall clock duvet cover ankle boots lip balm trail mix").split(" ")
 USES = "travel the office a gift camping the kitchen kids running daily use".split(" ")
+SHOP = spec("webshop")
 TARGETS = {"m50_p50_ms_at_100k": 5.0, "insert_per_s": 1000.0}
 
 
@@ -62,7 +64,7 @@ def make_state(rng: random.Random, task: str, step: int) -> State:
     else:
         actions, body = ("back to search", "< prev"), "[Back to Search] \n[< Prev] \nfeatures"
     obs = f"\nInstruction: \n{task} \n{body} \n(step {step})"
-    return State("webshop", task, obs, actions)
+    return SHOP.new_state(task, obs, available_actions=actions)
 
 
 def make_experiences(n: int, seed: int) -> list[Experience]:
@@ -72,8 +74,8 @@ def make_experiences(n: int, seed: int) -> list[Experience]:
         task = make_task(rng)
         for step in range(rng.randint(10, 50)):
             state = make_state(rng, task, step)
-            for action in rng.sample(state.available_actions,
-                                     min(len(state.available_actions), rng.randint(1, 4))):
+            listed = state.get("available_actions")
+            for action in rng.sample(listed, min(len(listed), rng.randint(1, 4))):
                 exps.append(Experience(state, f"click[{action}]", q=rng.choice([0.0, 0.5, 1.0]),
                                        visits=rng.randint(0, 3)))
     return exps[:n]
@@ -84,11 +86,11 @@ class BruteForce:
 
     def __init__(self, store: ExperienceStore):
         states: dict[str, dict] = {}
-        pages = list(store.iter_rows(include=["embeddings", "metadatas"]))
-        for vector, meta in ((v, m) for p in pages for v, m in zip(p["embeddings"],
-                                                                    p["metadatas"])):
-            entry = states.setdefault(meta["state_id"], {"vector": vector, "visits": 0,
-                                                          "pattern": meta["pattern"]})
+        task_ids, _, task_matrix = store.task_index("webshop")
+        vector_of = dict(zip(task_ids, task_matrix))  # a row's embedding is its task's
+        for _, _, meta in store.iter_rows(documents=False):
+            entry = states.setdefault(meta["state_id"], {"vector": vector_of[meta["task_id"]],
+                                                          "visits": 0, "pattern": meta["pattern"]})
             entry["visits"] += meta["visits"]
         self.ids = list(states)
         self.matrix = np.asarray([states[i]["vector"] for i in self.ids], dtype=np.float64)
@@ -99,7 +101,7 @@ class BruteForce:
         f_g = self.matrix @ query_vector.astype(np.float64)
         f_o = np.zeros(len(self.ids))
         for other in set(self.patterns.tolist()):
-            f_o[self.patterns == other] = webshop_page_similarity(pattern, other)
+            f_o[self.patterns == other] = page_similarity(pattern, other)
         score = lam * f_g + (1 - lam) * f_o
         order = sorted(range(len(self.ids)), key=lambda i: (-score[i], -self.visits[i],
                                                              self.ids[i]))[:m] \
@@ -149,8 +151,8 @@ def bench_size(n: int, args, embedder: Embedder, workdir: Path) -> dict:
     baseline = BruteForce(store)
     for query, result in zip(queries, results):
         start = time.perf_counter()
-        expected = baseline.top(embedder.encode_one(query.task), webshop_page_pattern(
-            query.available_actions), args.m, args.lam)
+        expected = baseline.top(embedder.encode_one(query.task), page_pattern(
+            query.get("available_actions")), args.m, args.lam)
         brute.append((time.perf_counter() - start) * 1000)
         mismatches += [r.state_id for r in result] != expected
     store.close()

@@ -1,4 +1,5 @@
-"""Shared fixtures: a real Chroma server on loopback, and store factories for every client kind."""
+"""Shared fixtures: a real Chroma server on loopback, store factories for every client kind, the
+bundled Gemma model; and the switch that makes the test-only fake LLM available."""
 
 from __future__ import annotations
 
@@ -15,6 +16,14 @@ import pytest
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+# The fake LLM lives here, in tests/, not in the package: `--llm fake` (and make_llm("fake"))
+# exist only while REMEMBERER_TEST_LLM names its factory. Subprocesses the tests start inherit
+# both variables, and PYTHONPATH lets them import `tests.fakes`.
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("REMEMBERER_TEST_LLM", "tests.fakes:fake_llm")
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    part for part in (str(ROOT), os.environ.get("PYTHONPATH", "")) if part)
 
 CHROMA_BIN = Path(sys.executable).parent / "chroma"
 
@@ -75,7 +84,7 @@ def webshop_sample(tmp_path_factory):
 
 @pytest.fixture
 def fake_embedder():
-    from memory_store.embedding import FakeEmbedderForTests
+    from tests.fakes import FakeEmbedderForTests
 
     return FakeEmbedderForTests()
 

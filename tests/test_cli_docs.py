@@ -21,9 +21,10 @@ def test_every_command_and_visible_flag_is_on_the_page():
                     "memory copy", "memory drop"):
         assert f"\n## rememberer {command}\n" in page, command
     for flag in ("--memory PATH", "--chroma-host HOST", "--chroma-port PORT", "--lambda LAMBDA",
-                 "--llm {local,openai,llamacpp,fake}", "--to-memory PATH", "--observation-file FILE"):
+                 "--llm {local,openai,llamacpp}", "--to-memory PATH", "--observation-file FILE",
+                 "--action ACTION", "--instruction INSTRUCTION", "--goal GOAL"):
         assert f"<code>{flag}" in page or f", {flag}" in page, flag
-    for hidden in ("--backend", "--path PATH", "--lam LAM", "--to-path", "--host HOST"):
+    for hidden in ("--backend", "--path PATH", "--lam LAM", "--to-path", "--host HOST", "fake"):
         assert hidden not in page, hidden
 
 

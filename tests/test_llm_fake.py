@@ -10,7 +10,6 @@ from agent.errors import AgentError
 from agent.llm import (
     LLM,
     Completion,
-    FakeLLMForTests,
     OpenAILLM,
     add_llm_arguments,
     estimate_tokens,
@@ -19,6 +18,7 @@ from agent.llm import (
     truncate_at_stop,
 )
 from agent.llm_local import LlamaCppLLM, LocalGemmaLLM
+from tests.fakes import FakeLLMForTests
 
 
 @pytest.fixture(autouse=True)
@@ -163,3 +163,15 @@ def test_command_line_flags_build_the_described_backend(tmp_path):
 def test_the_fake_backend_is_not_offered_on_the_command_line():
     with pytest.raises(SystemExit):
         _parse("--backend", "fake")
+
+
+def test_the_fake_backend_exists_only_while_the_test_suite_names_it(monkeypatch):
+    from agent.run_config import add_run_arguments
+
+    monkeypatch.delenv("REMEMBERER_TEST_LLM")
+    with pytest.raises(AgentError, match="unknown LLM backend 'fake'"):
+        make_llm("fake")
+    parser = argparse.ArgumentParser()
+    add_run_arguments(parser)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--env", "webshop", "--llm", "fake"])

@@ -31,10 +31,12 @@ def test_memory_session_makes_no_outside_connections(tmp_path):
             return real_getaddrinfo(host, *args, **kwargs)
 
         socket.getaddrinfo = no_dns
-        from memory_store.records import Experience, State
+        from environments.registry import spec
+        from memory_store.records import Experience
         from memory_store.store import ExperienceStore
         with ExperienceStore.open("offline-check", path={str(tmp_path / "memory")!r}) as store:
-            state = State("webshop", "a blue ceramic vase", "\\nWebShop ", ("search",))
+            state = spec("webshop").new_state("a blue ceramic vase", "\\nWebShop ",
+                                              available_actions=("search",))
             store.add([Experience(state, "search[blue vase]", q=1.0)])
             found = store.retrieve(state, m=1)
         session = list(attempts)

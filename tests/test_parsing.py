@@ -6,8 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent.parsing import (WEBSHOP_SYNTAX, WIKIHOW_SYNTAX, ParsedAction, parse_advice,
-                           parse_react)
+from agent.parsing import ParsedAction, parse_advice, parse_react
+from environments.registry import spec
+
+WEBSHOP_SYNTAX, WIKIHOW_SYNTAX = spec("webshop").syntax, spec("wikihow").syntax
 
 SYNTAXES = [WEBSHOP_SYNTAX, WIKIHOW_SYNTAX]
 

@@ -10,7 +10,9 @@ from agent.errors import AgentError
 from agent.llm import make_llm
 from agent.policies import (MAX_ATTEMPTS, NOOP_REASON, RETRY_TEMPERATURES, LLMOnlyPolicy,
                             ReActPolicy, RemembererPolicy, make_policy)
-from agent.profiles import WEBSHOP, WIKIHOW
+from environments.registry import spec
+
+WEBSHOP, WIKIHOW = spec("webshop"), spec("wikihow")
 from agent.prompts import REACT_STOP, STOP, ReactExemplar
 from memory_store.records import ActionRecord, Experience, RetrievedState, State
 
@@ -58,8 +60,8 @@ class RecordingRetrieverForTests:
 
 
 def exemplar(task: str, action: str, q: float, score: float) -> RetrievedState:
-    state = State(env="webshop", task=task, observation=f"\nWebShop \nInstruction: \n{task} \n[Search]",
-                  available_actions=("search",))
+    state = WEBSHOP.new_state(task, f"\nWebShop \nInstruction: \n{task} \n[Search]",
+                              available_actions=("search",))
     return RetrievedState(state=state, score=score,
                           actions=[ActionRecord(action=action, q=q, visits=1, reason="fits the request")])
 
@@ -81,7 +83,7 @@ def test_a_good_answer_is_used_at_once():
     assert decision.parse_ok and decision.attempts == 1 and decision.failures == []
     assert decision.llm_calls == 1 and decision.prompt_tokens == 10 and decision.completion_tokens == 5
     assert llm.calls[0]["stop"] == STOP and llm.calls[0]["temperature"] is None
-    assert decision.state == WEBSHOP.make_state(SEARCH_OBS, SEARCH_INFO, ())
+    assert decision.state == WEBSHOP.state(SEARCH_OBS, SEARCH_INFO, ())
 
 
 def test_unparsable_answers_are_asked_again_at_higher_temperature():
@@ -100,12 +102,12 @@ def test_after_three_failures_the_step_is_a_noop_and_the_episode_goes_on():
     policy, _ = rememberer(llm)
     decision = policy.act(SEARCH_OBS, SEARCH_INFO)
     assert not decision.parse_ok and decision.noop
-    assert decision.action == WEBSHOP.noop_action and decision.reason == NOOP_REASON
+    assert decision.action == WEBSHOP.noop and decision.reason == NOOP_REASON
     assert decision.attempts == MAX_ATTEMPTS and len(decision.failures) == MAX_ATTEMPTS
     assert decision.raw_text == "no idea"
-    assert WEBSHOP.syntax.canonicalize(WEBSHOP.noop_action) is None  # the env sees an invalid no-op
-    assert WIKIHOW.syntax.canonicalize(WIKIHOW.noop_action) is None
-    assert policy.history == [f"{WEBSHOP.noop_action}: {NOOP_REASON}"]
+    assert WEBSHOP.syntax.canonicalize(WEBSHOP.noop) is None  # the env sees an invalid no-op
+    assert WIKIHOW.syntax.canonicalize(WIKIHOW.noop) is None
+    assert policy.history == [f"{WEBSHOP.noop}: {NOOP_REASON}"]
 
 
 def test_history_keeps_the_last_five_actions_with_reasons_and_reset_clears_it():
@@ -191,9 +193,9 @@ def test_same_seed_and_task_give_the_same_random_advice():
 def test_rememberer_with_a_real_in_memory_store(fake_embedder):
     from memory_store.store import ExperienceStore
 
-    stored = State(env="webshop", task="i need a blue wool scarf under 20 dollars",
-                   observation="\nWebShop \nInstruction: \ni need a blue wool scarf \n[Search]",
-                   available_actions=("search",))
+    stored = WEBSHOP.new_state("i need a blue wool scarf under 20 dollars",
+                               "\nWebShop \nInstruction: \ni need a blue wool scarf \n[Search]",
+                               available_actions=("search",))
     store = ExperienceStore.open("policy-test", in_memory=True, embedder=fake_embedder)
     try:
         store.add([Experience(state=stored, action="search[blue wool scarf]", q=1.0, visits=2,
@@ -247,7 +249,7 @@ def test_react_without_an_action_line_retries_then_noops():
     policy.reset({"command": "Search an article to learn how to knit."})
     decision = policy.act('<p class="x" id="0" clickable="false">Hi</p>',
                           {"command": "Search an article to learn how to knit.", "instruction": ""})
-    assert decision.action == WIKIHOW.noop_action and decision.attempts == MAX_ATTEMPTS
+    assert decision.action == WIKIHOW.noop and decision.attempts == MAX_ATTEMPTS
 
 
 def test_make_policy_names_and_errors():

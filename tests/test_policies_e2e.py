@@ -16,7 +16,7 @@ from agent.exemplars import load_exemplar_states, load_exemplars
 from agent.llm import make_llm
 from agent.policies import RemembererPolicy
 from agent.prompts import STOP
-from agent.profiles import get_profile
+from environments.registry import spec as get_profile
 from memory_store.embedding import Embedder
 from memory_store.store import ExperienceStore
 from tests.openai_test_server import OpenAITestServer
@@ -50,7 +50,7 @@ def memory(embedder):
 @pytest.mark.parametrize("name, index", ENVS)
 def test_rememberer_over_the_loopback_openai_server_finishes_an_episode(name, index, memory):
     profile = get_profile(name)
-    env = profile.make_env()
+    env = profile.make()
     oracle = oracle_for(name, env)
     upcoming = {"line": ""}
 
@@ -80,7 +80,7 @@ def test_rememberer_over_the_loopback_openai_server_finishes_an_episode(name, in
 @pytest.mark.parametrize("name, index", ENVS)
 def test_rememberer_with_the_local_gemma_plays_an_episode_to_its_end(name, index, memory, gemma):
     profile = get_profile(name)
-    env = profile.make_env(max_steps=2)
+    env = profile.make(max_steps=2)
     policy = RemembererPolicy(profile, gemma, memory(name), m=2, lam=0.5, max_tokens=40)
     decisions, _, _ = play(policy, profile, env, index)
 
@@ -91,7 +91,7 @@ def test_rememberer_with_the_local_gemma_plays_an_episode_to_its_end(name, index
         if decision.parse_ok:
             assert profile.syntax.canonicalize(decision.action) == decision.action
         else:
-            assert decision.action == profile.noop_action
+            assert decision.action == profile.noop
         # the budget was counted with Gemma's own tokenizer
         assert decision.budget_tokens > 0 and len(decision.exemplar_ids) == 2
     assert decisions[0].prompt_tokens >= decisions[0].budget_tokens

@@ -11,7 +11,7 @@ from agent.exemplars import (EXEMPLAR_SETS, load_exemplar_states, load_exemplars
 from agent.exemplars.make import render_files
 from agent.llm import make_llm
 from agent.policies import LLMOnlyPolicy, ReActPolicy, RemembererPolicy
-from agent.profiles import get_profile
+from environments.registry import spec as get_profile
 from agent.prompts import ENCOURAGED
 from tests.episodes import oracle_for, play
 
@@ -20,7 +20,7 @@ ENVS = ["webshop", "wikihow"]
 
 @pytest.fixture(scope="module")
 def envs():
-    return {name: get_profile(name).make_env() for name in ENVS}
+    return {name: get_profile(name).make() for name in ENVS}
 
 
 class OracleAnswers:
@@ -55,9 +55,9 @@ def test_each_set_has_two_states_with_a_good_and_a_bad_action_outside_the_splits
         for action in item.actions:
             assert profile.syntax.canonicalize(action.action) == action.action and action.reason
     used = set()
-    for split in profile.splits().values():
+    for split in profile.splits.values():
         used |= set(split)
-    env = profile.make_env()
+    env = profile.make()
     indices = {exp.state.task for exp in experiences}
     for index in used:
         _, info = env.reset(options=profile.reset_options(index))
@@ -86,7 +86,7 @@ def test_random_advice_actions_are_valid_on_real_screens(name, envs):
     rng = random.Random(0)
     observation, info = env.reset(options=profile.reset_options(2))
     for _ in range(4):
-        state = profile.make_state(observation, info, ())
+        state = profile.state(observation, info, ())
         candidates = profile.valid_actions(state, rng)
         available = set(info["available_actions"])
         if name == "webshop":
@@ -126,7 +126,7 @@ def test_garbage_answers_give_noops_until_the_episode_is_truncated(name, envs):
     policy = LLMOnlyPolicy(profile, llm, load_exemplar_states(name, "E0"))
     decisions, total, success = play(policy, profile, env, 1)
     assert not success and total == 0.0 and len(decisions) == 15
-    assert all(d.action == profile.noop_action and d.attempts == 3 for d in decisions)
+    assert all(d.action == profile.noop and d.attempts == 3 for d in decisions)
     assert llm.usage.calls == 45
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from memory_store.embedding import FakeEmbedderForTests
+from environments.registry import spec
 from memory_store.errors import MemoryStoreError
 from memory_store.pools import (
     copy_collection, dump_jsonl, dump_original, export_pool, format_of, history_pair, loads_yaml,
@@ -18,9 +18,15 @@ from memory_store.pools import (
 from memory_store.records import Experience, State, Transition
 from memory_store.store import ExperienceStore
 from memory_store.updater import Updater
+from tests.fakes import FakeEmbedderForTests
+from tests.raw_chroma import raw_collection
 
 POOLS = Path(__file__).parent / "data" / "pools"
 MUG = "i need a red ceramic coffee mug that holds 12 ounces, and price lower than 20.00 dollars"
+
+
+def webshop_state(task: str, observation: str, actions, history=()):
+    return spec("webshop").new_state(task, observation, history, available_actions=actions)
 
 
 @pytest.fixture
@@ -61,7 +67,7 @@ def test_webshop_original_pool_imports_with_aliases_and_merged_reasons(client_st
     assert search.state.task == MUG  # "Instruction: " prefix removed
     assert search.pattern == "search" and search.provenance == "webshop_original.yaml"
     buy = rows["click[buy now]"]
-    assert buy.state.available_actions[-1] == "buy now" and buy.pattern == "item"
+    assert buy.state.get("available_actions")[-1] == "buy now" and buy.pattern == "item"
     assert (buy.q, buy.visits, buy.reward) == (0.75, 2, 0.75)
     # action_history aliases resolved into "<action>: <reason>" entries
     assert buy.state.history == (
@@ -70,7 +76,7 @@ def test_webshop_original_pool_imports_with_aliases_and_merged_reasons(client_st
         "click[b07mug0012]: The first result is a red ceramic 12 oz mug under 20 dollars.",
     )
     assert rows["click[b07mug0012]"].pattern == "results"
-    assert store.tasks.count() == 2
+    assert store.task_count() == 2
 
 
 def test_wikihow_original_pool(client_store):
@@ -79,7 +85,7 @@ def test_wikihow_original_pool(client_store):
     rows = by_action(store.iter_experiences())
     wrong = rows["CLICK(3)"]
     assert (wrong.q, wrong.reward, wrong.pattern) == (-0.1, -0.1, "article")
-    assert wrong.state.instruction == 'Access the article "How to Repot a Cactus"'
+    assert wrong.state.get("instruction") == 'Access the article "How to Repot a Cactus"'
     assert wrong.reason.startswith('<a class="result" id="3"')  # the element html slot
     assert rows["INPUT(2, repot a cactus)"].pattern == "search"
 
@@ -122,11 +128,11 @@ def test_exported_history_shares_the_action_objects(client_store):
 
 def updated_memory(store: ExperienceStore) -> None:
     """A memory with real timestamps, markers, two environments and non-ASCII text."""
-    shop = State("webshop", "a café-style mug, ≤ 20 €", "WebShop [SEP] Search", ("search",))
-    results = State("webshop", "a café-style mug, ≤ 20 €", "Page 1",
-                    ("back to search", "next >", "b01aaaaaaa"), history=("search[mug]: café",))
-    screen = State("wikihow", "Search how to knit", '<input id="0">Search</input>',
-                   instruction="", last_reward=0.0, total_reward=1.0)
+    shop = webshop_state("a café-style mug, ≤ 20 €", "WebShop [SEP] Search", ("search",))
+    results = webshop_state("a café-style mug, ≤ 20 €", "Page 1",
+                            ("back to search", "next >", "b01aaaaaaa"), ("search[mug]: café",))
+    screen = spec("wikihow").new_state("Search how to knit", '<input id="0">Search</input>',
+                                       instruction="", last_reward=0.0, total_reward=1.0)
     updater = Updater(store, n_step=1)
     updater.apply("ep-1", [Transition(shop, "search[café mug]", 0.0, "ünïcode reason"),
                            Transition(results, "click[b01aaaaaaa]", 0.5)], ended=True)
@@ -170,7 +176,7 @@ def test_bad_files_are_reported_and_leave_the_memory_untouched(client_store, mon
     calls = []
     monkeypatch.setattr(os, "system", lambda command: calls.append(command))
     store = client_store()
-    store.add([Experience(State("webshop", "a lamp", "WebShop", ("search",)), "search[lamp]")])
+    store.add([Experience(webshop_state("a lamp", "WebShop", ("search",)), "search[lamp]")])
     with pytest.raises(MemoryStoreError, match=message):
         import_pool(store, POOLS / name)
     assert store.count() == 1 and calls == []  # nothing written, nothing executed
@@ -236,7 +242,7 @@ def test_history_entries_split_back(action, reason):
 
 def test_import_conflict_modes(client_store, tmp_path):
     store = client_store()
-    state = State("webshop", "a lamp", "WebShop", ("search",))
+    state = webshop_state("a lamp", "WebShop", ("search",))
     pool = tmp_path / "pool.jsonl"
     pool.write_text(dump_jsonl([Experience(state, "search[lamp]", q=1.0, visits=3)]))
     store.add([Experience(state, "search[lamp]", q=0.2, visits=1)])
@@ -250,7 +256,7 @@ def test_import_conflict_modes(client_store, tmp_path):
 
 
 def test_merge_collections_weights_by_visits_and_unions_ledgers(client_store):
-    state = State("webshop", "a lamp", "WebShop", ("search",))
+    state = webshop_state("a lamp", "WebShop", ("search",))
     a, b, target = client_store(), client_store("pool-b"), client_store("pool-c")
     a.add([Experience(state, "search[lamp]", q=1.0, visits=1, updated_at=5.0),
            Experience(state, "search[desk lamp]", q=0.4, visits=2)])
@@ -261,7 +267,7 @@ def test_merge_collections_weights_by_visits_and_unions_ledgers(client_store):
     lamp = by_action(target.iter_experiences())["search[lamp]"]
     # a after its episode: visits 2, Q (1 + 1) / 2 = 1; b: 3 at 0; target: 4 at 0.5
     assert lamp.visits == 9 and lamp.q == pytest.approx((2 * 1.0 + 3 * 0.0 + 4 * 0.5) / 9)
-    assert target.episodes.get(ids=["ep-a"])["ids"] == ["ep-a"]
+    assert target.has_episode("ep-a")
     assert target.count() == 2
 
 
@@ -270,13 +276,14 @@ def test_copy_collection_is_exact(client_store):
     updated_memory(source)
     assert copy_collection(source, target) == 4
     include = ["embeddings", "documents", "metadatas"]
-    for src, dst in ((source.collection, target.collection), (source.tasks, target.tasks)):
+    for src, dst in ((raw_collection(source), raw_collection(target)),
+                     (raw_collection(source, ".tasks"), raw_collection(target, ".tasks"))):
         one, two = src.get(include=include), dst.get(include=include)
         rows_one = {i: (d, m, e) for i, d, m, e in zip(one["ids"], one["documents"],
                                                        one["metadatas"], one["embeddings"].tolist())}
         rows_two = {i: (d, m, e) for i, d, m, e in zip(two["ids"], two["documents"],
                                                        two["metadatas"], two["embeddings"].tolist())}
         assert rows_one == rows_two and rows_one
-    assert sorted(target.episodes.get()["ids"]) == ["ep-1", "ep-2"]
+    assert sorted(i for i, _ in target.episodes()) == ["ep-1", "ep-2"]
     with pytest.raises(MemoryStoreError, match="not empty"):
         copy_collection(source, target)

@@ -6,14 +6,16 @@ import random
 
 import pytest
 
-from agent.errors import AgentError
 from agent.parsing import parse_advice
-from agent.profiles import WEBSHOP, WIKIHOW, get_profile, history_entry
+from environments.registry import UnknownEnvironmentError, spec as get_profile
+from environments.state import history_entry
 from agent.prompts import (DISCOURAGED, ENCOURAGED, RANDOM_DISCOURAGED_REASON,
                            RANDOM_ENCOURAGED_REASON, STOP, Advice, AdviceLine, PromptOptions,
                            ReactExemplar, build_prompt, build_react_prompt, choose_advice,
                            render_exemplar)
 from memory_store.records import ActionRecord, RetrievedState, State
+
+WEBSHOP, WIKIHOW = get_profile("webshop"), get_profile("wikihow")
 
 
 def words(text: str) -> int:
@@ -29,7 +31,7 @@ def shop_state(task: str = "i'm looking for a red wool scarf, and price lower th
         obs = (f"\nInstruction: \n{task} \n[Back to Search] \nPage 1 (Total results: 50) \n[Next >] "
                "\n[B0AAA11111] \nRed Wool Scarf \n$19.99 \n[B0BBB22222] \nBlue Scarf \n$9.99 ")
         actions = ("back to search", "next >", "b0aaa11111", "b0bbb22222")
-    return State(env="webshop", task=task, observation=obs, available_actions=actions, history=history)
+    return WEBSHOP.new_state(task, obs, history, available_actions=actions)
 
 
 def retrieved(state: State, *actions: tuple[str, float], score: float = 0.5) -> RetrievedState:
@@ -129,15 +131,14 @@ def test_wikihow_random_actions_come_from_the_screen():
               '<input class="search src text" value="" type="text" id="1" clickable="true"></input>\n'
               '<p class="title" id="2" clickable="false">How to Knit</p>\n'
               '<div class="statusBarBackground" id="3" clickable="false"></div>')
-    state = State(env="wikihow", task="Search an article to learn how to knit a hat. Then, check it.",
-                  observation=screen)
+    state = WIKIHOW.new_state("Search an article to learn how to knit a hat. Then, check it.",
+                              screen)
     item = retrieved(state, ("CLICK(0)", 0.0))
     options = set()
     for seed in range(80):
         options.add(choose_advice(WIKIHOW, item, random.Random(seed)).encouraged[0].action)
     assert options == {"CLICK(1)", "INPUT(1, how to knit a hat)", "SCROLL(UP)", "SCROLL(DOWN)", "GOBACK"}
-    listed = State(env="wikihow", task=state.task, observation=screen,
-                   available_actions=("CLICK(0)", "SCROLL(DOWN)"))
+    listed = WIKIHOW.new_state(state.task, screen, available_actions=("CLICK(0)", "SCROLL(DOWN)"))
     assert WIKIHOW.valid_actions(listed, random.Random(0)) == ["CLICK(0)", "SCROLL(DOWN)"]
 
 
@@ -206,32 +207,33 @@ def test_input_alone_over_budget_still_gives_a_prompt_without_exemplars():
 
 def test_webshop_input_shows_last_five_actions_observation_and_available_actions():
     history = tuple(history_entry(f"click[item {i}]", f"reason {i}") for i in range(7))
-    state = WEBSHOP.make_state(shop_state().observation,
+    state = WEBSHOP.state(shop_state().observation,
                                {"instruction": "i need a red wool scarf",
                                 "available_actions": ["back to search", "next >", "b0aaa11111"]},
                                history)
-    text = WEBSHOP.render_input(state)
+    text = WEBSHOP.render(state)
     assert state.history == history[-5:]
     assert "Last 5 actions:\n- click[item 2]: reason 2\n" in text and "item 1]" not in text
     assert "Observation:\nInstruction:\ni'm looking for" in text  # blank lines and trailing spaces dropped
     assert "\n[B0AAA11111]\nRed Wool Scarf\n$19.99\n" in text
     assert text.endswith("Available actions:\n- click[back to search]\n- click[next >]\n- click[b0aaa11111]")
-    search = WEBSHOP.render_input(shop_state(page="search"))
+    search = WEBSHOP.render(shop_state(page="search"))
     assert "Last 5 actions:\n- (none yet)" in search and search.endswith("- search[<keywords>]")
 
 
 def test_wikihow_input_shows_command_history_screen_instruction_and_rewards():
     info = {"command": "Search an article to learn how to knit. Then, check the reference list.",
             "instruction": "Check the reference list", "last_reward": 1.0, "total_reward": 2.0}
-    state = WIKIHOW.make_state('<p class="x" id="0" clickable="false">Hi</p>', info,
+    state = WIKIHOW.state('<p class="x" id="0" clickable="false">Hi</p>', info,
                                ("INPUT(1, knit): search it",))
-    text = WIKIHOW.render_input(state)
+    text = WIKIHOW.render(state)
     assert text == ("Command: Search an article to learn how to knit. Then, check the reference list.\n"
                     "Last 5 actions:\n- INPUT(1, knit): search it\n"
                     "Screen:\n<p class=\"x\" id=\"0\" clickable=\"false\">Hi</p>\n"
                     "Current instruction: Check the reference list\n"
                     "Last reward: 1.0\nTotal reward: 2.0")
-    assert (state.instruction, state.last_reward, state.total_reward) == ("Check the reference list", 1.0, 2.0)
+    assert (state.get("instruction"), state.get("last_reward"), state.get("total_reward")) == (
+        "Check the reference list", 1.0, 2.0)
 
 
 # --- determinism and consistency with the parser ---------------------------------------------------
@@ -262,5 +264,5 @@ def test_react_prompt_shows_thoughts_then_action_and_ends_with_thought():
 
 def test_unknown_profile_is_a_user_error():
     assert get_profile("WebShop") is WEBSHOP and get_profile("wikihow") is WIKIHOW
-    with pytest.raises(AgentError, match="unknown environment 'alfworld'"):
+    with pytest.raises(UnknownEnvironmentError, match="unknown environment 'alfworld'"):
         get_profile("alfworld")

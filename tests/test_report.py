@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.report import SCORING, format_summary, summarize, write_report
+from agent.report import format_summary, scoring_for, summarize, write_report
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -21,8 +21,8 @@ def record(split: str, epoch: int, task: int, reward: float, *, env: str = "webs
            "task": task, "n_steps": steps, "final_reward": reward, "total_reward": reward,
            "terminated": terminated, "noops": 0, "llm_calls": steps, "cached_calls": 0,
            "prompt_tokens": 100 * steps, "completion_tokens": 10 * steps, "seconds": 2.0}
-    rec["score"] = SCORING[env].score(rec)
-    rec["success"] = SCORING[env].success(rec)
+    rec["score"] = scoring_for(env).score(rec)
+    rec["success"] = scoring_for(env).success(rec)
     return rec
 
 

@@ -9,9 +9,11 @@ import pytest
 from memory_store.errors import MemoryStoreError
 from memory_store.records import Experience, State
 from memory_store.retrieval import brute_force_retrieve
-from memory_store.similarity import (
+from environments.registry import spec
+from environments.webshop.spec import page_pattern as webshop_page_pattern
+from environments.webshop.spec import page_similarity as webshop_page_similarity
+from environments.wikihow.spec import (
     instruction_kind, instruction_similarity, screen_similarity, screen_tags,
-    webshop_page_pattern, webshop_page_similarity,
 )
 
 SEARCH = ("search",)
@@ -64,7 +66,7 @@ def test_instruction_kinds_including_reference():
 
 
 def _ws(task, obs, actions):
-    return State("webshop", task, obs, tuple(actions))
+    return spec("webshop").new_state(task, obs, available_actions=actions)
 
 
 def test_ties_go_to_the_state_with_more_visits(make_store):
@@ -101,7 +103,7 @@ def test_bad_parameters_and_other_envs(make_store):
     with pytest.raises(MemoryStoreError):
         store.retrieve(_ws("t", "o", SEARCH), lam=1.5)
     store.add([Experience(_ws("t", "o", SEARCH), "search[t]")])
-    wikihow = State("wikihow", "t", "<p></p>", instruction="")
+    wikihow = spec("wikihow").new_state("t", "<p></p>", instruction="")
     assert store.retrieve(wikihow) == []  # never mixes environments
 
 
@@ -133,8 +135,8 @@ def _random_wikihow_memory(rng: random.Random, states: int) -> list[Experience]:
     for s in range(states):
         tags = rng.choices(["p", "div", "img", "button"], k=rng.randint(3, 9))
         screen = "\n".join(f'<{t} id="{i}"></{t}>' for i, t in enumerate(tags))
-        state = State("wikihow", f"command {s % 7}", screen,
-                      instruction=rng.choice(instructions))
+        state = spec("wikihow").new_state(f"command {s % 7}", screen,
+                                          instruction=rng.choice(instructions))
         exps.append(Experience(state, f"CLICK({rng.randint(0, 5)})", visits=rng.randint(0, 2)))
     return exps
 
@@ -193,11 +195,12 @@ def test_retrieval_stops_early_without_chroma_round_trips(fake_embedder):
         store.retrieve(known.state, m=1)  # builds the in-process index once
         index = store.state_index()
         groups, rows_read = [], []
-        real_group, real_get = index.group, store.collection.get
+        rows = store._rows  # noqa: SLF001 - count the raw Chroma reads
+        real_group, real_get = index.group, rows.get
         index.group = lambda *a: groups.append(a) or real_group(*a)
-        store.collection.get = lambda *a, **k: rows_read.append(k.get("ids")) or real_get(*a, **k)
+        rows.get = lambda *a, **k: rows_read.append(k.get("ids")) or real_get(*a, **k)
         result = store.retrieve(known.state, m=1)
-        index.group, store.collection.get = real_group, real_get
+        index.group, rows.get = real_group, real_get
         assert result[0].state.task == known.state.task and result[0].score == pytest.approx(1.0)
         assert result == brute_force_retrieve(store, known.state, m=1)
         assert len(groups) < 10  # of 300 tasks

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from agent.errors import AgentError
-from agent.run_config import (QUICK_DEFAULTS, RunConfig, add_run_arguments, capture_defaults,
+from environments.registry import spec
+from agent.run_config import (RunConfig, add_run_arguments, capture_defaults,
                               config_toml, parse_task_set, resolve)
 
 CONFIGS = Path(__file__).resolve().parent.parent / "scripts" / "configs"
@@ -35,7 +36,7 @@ def no_openai_key(monkeypatch):
 def test_env_alone_gives_the_quick_run_on_the_local_llm():
     inv = settle("--env", "webshop")
     cfg = inv.config
-    for name, value in QUICK_DEFAULTS["webshop"].items():
+    for name, value in spec("webshop").quick.items():
         assert getattr(cfg, name) == value
     assert cfg.backend == "local" and cfg.policy == "rememberer" and cfg.initial_memory == "E0"
     assert (cfg.lam, cfg.m, cfg.n_step, cfg.update, cfg.gamma) == (0.5, 2, None, "mean", 1.0)
@@ -56,7 +57,7 @@ def test_flags_override_the_config_file_which_overrides_defaults(tmp_path):
     cfg = settle("--config", str(config), "--epochs", "2", "--run-dir", str(tmp_path / "r")).config
     assert (cfg.env, cfg.epochs, cfg.lam, cfg.no_random, cfg.train_set, cfg.backend) == (
         "wikihow", 2, 0.25, True, "S1", "fake")
-    assert cfg.test_set == QUICK_DEFAULTS["wikihow"]["test_set"]  # not set anywhere: quick value
+    assert cfg.test_set == spec("wikihow").quick["test_set"]  # not set anywhere: quick value
     assert cfg.name == "r"  # the run folder names the run
 
 
@@ -130,6 +131,13 @@ def test_paper_configs_are_the_papers_setting():
             2, 0.5, None, "mean", 1.0, 15)
         assert cfg.policy == "rememberer" and not (cfg.no_random or cfg.no_discouraged
                                                    or cfg.task_sim_only or cfg.obs_sim_only)
+
+
+@pytest.mark.parametrize("env", ["webshop", "wikihow"])
+def test_paper_configs_spell_out_the_specs_paper_settings(env):
+    cfg = settle("--config", str(CONFIGS / f"{env}-paper.toml")).config
+    paper = spec(env).paper
+    assert paper and {name: getattr(cfg, name) for name in paper} == dict(paper)
 
 
 @pytest.mark.parametrize("env", ["webshop", "wikihow"])

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from agent.runner import RunFolder
+from tests.raw_chroma import raw_client
 from memory_store.client import MemoryClient
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "rememberer"
@@ -26,8 +27,8 @@ VOLATILE = ("created_at", "updated_at")
 def memory_state(path: Path) -> tuple[dict, list[str]]:
     """Every row's metadata without timestamps, and the ledger of applied episodes."""
     with MemoryClient.connect(path, read_only=True) as client:
-        rows = client.chroma.get_collection("rememberer").get(include=["metadatas"])
-        ledger = client.chroma.get_collection("rememberer.episodes").get(include=[])["ids"]
+        rows = raw_client(client).get_collection("rememberer").get(include=["metadatas"])
+        ledger = raw_client(client).get_collection("rememberer.episodes").get(include=[])["ids"]
     state = {row_id: {k: v for k, v in meta.items() if k not in VOLATILE}
              for row_id, meta in zip(rows["ids"], rows["metadatas"])}
     return state, sorted(ledger)

@@ -6,13 +6,15 @@ import json
 
 import pytest
 
+from environments.registry import spec
 from memory_store.errors import MemoryStoreError
 from memory_store.records import Experience, State, experience_id, normalize_action
+from tests.raw_chroma import raw_collection
 
 
 def webshop_state(task: str, obs: str, actions=("search",)) -> State:
-    return State(env="webshop", task=task, observation=obs, available_actions=tuple(actions),
-                 history=("search[red mug] (a first look)",))
+    return spec("webshop").new_state(task, obs, ("search[red mug] (a first look)",),
+                                     available_actions=actions)
 
 
 def test_add_is_idempotent_and_keeps_learned_q(make_store):
@@ -35,19 +37,19 @@ def test_row_layout_matches_the_documented_schema(make_store):
     exp = Experience(state, "click[b01abcdefg]", q=0.5, visits=2, reward=0.0, reason="cheap",
                      provenance="unit-test")
     store.add([exp])
-    row = store.collection.get(ids=[exp.id], include=["documents", "metadatas", "embeddings"])
+    row = raw_collection(store).get(ids=[exp.id], include=["documents", "metadatas", "embeddings"])
     meta = row["metadatas"][0]
     assert row["documents"][0] == state.observation
     assert isinstance(meta["q"], float) and meta["visits"] == 2
     assert meta["pattern"] == "results"
     assert meta["state_id"] == state.state_id and meta["task"] == "blue socks"
     assert json.loads(meta["history"]) == list(state.history)
-    assert meta["available_actions"].split("\n") == list(state.available_actions)
+    assert meta["available_actions"].split("\n") == list(state.get("available_actions"))
     assert meta["provenance"] == "unit-test" and meta["created_at"] > 0
     expected = store.embedder.encode_one("blue socks")
     assert row["embeddings"][0] == pytest.approx(expected.tolist(), abs=1e-6)
     # The where-filter on a float Q works as docs/memory.md says.
-    assert store.collection.get(where={"q": {"$gt": 0.4}}, include=[])["ids"] == [exp.id]
+    assert raw_collection(store).get(where={"q": {"$gt": 0.4}}, include=[])["ids"] == [exp.id]
 
 
 def test_state_actions_count_and_delete(make_store):
@@ -63,7 +65,7 @@ def test_state_actions_count_and_delete(make_store):
     assert store.count() == 3
     removed = store.delete(where={"task": "a chair"})
     assert removed == 1 and store.count() == 2
-    assert store.tasks.count() == 1  # the chair task has no rows left, so it leaves the index
+    assert store.task_count() == 1  # the chair task has no rows left, so it leaves the index
     with pytest.raises(MemoryStoreError):
         store.delete()
 
@@ -84,7 +86,7 @@ def test_list_collections_hides_helper_collections(make_store):
 
 
 def test_opening_with_another_embedding_model_fails_clearly(make_store):
-    from memory_store.embedding import FakeEmbedderForTests
+    from tests.fakes import FakeEmbedderForTests
 
     store = make_store()
     store.add([Experience(webshop_state("t", "o"), "search[x]")])
@@ -98,5 +100,5 @@ def test_many_experiences_are_added_in_batches(make_store):
             for i in range(2500)]
     assert store.add(exps) == 2500
     assert store.count() == 2500
-    assert store.tasks.count() == 40
+    assert store.task_count() == 40
     assert sum(1 for _ in store.iter_experiences()) == 2500

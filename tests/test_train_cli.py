@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from memory_store.client import MemoryClient
+from tests.raw_chroma import raw_client
 
 ROOT = Path(__file__).resolve().parent.parent
 CONSOLE_SCRIPT = Path(sys.executable).parent / "rememberer"
@@ -45,7 +46,7 @@ def one_error_line(code: int, err: str) -> str:
 
 def memory_rows(path: Path) -> dict[str, dict]:
     with MemoryClient.connect(path, read_only=True) as client:
-        rows = client.chroma.get_collection("rememberer").get(include=["metadatas"])
+        rows = raw_client(client).get_collection("rememberer").get(include=["metadatas"])
     return dict(zip(rows["ids"], rows["metadatas"]))
 
 
@@ -159,7 +160,7 @@ def test_config_errors_are_one_line(workdir, capsys):
 
 
 def test_a_memory_built_with_another_embedding_model_is_refused(workdir, capsys):
-    from memory_store.embedding import FakeEmbedderForTests
+    from tests.fakes import FakeEmbedderForTests
     from memory_store.store import ExperienceStore
 
     with ExperienceStore.open("rememberer", path=workdir / "mem", embedder=FakeEmbedderForTests()):
@@ -200,11 +201,11 @@ def test_concurrent_test_episodes_on_a_server_llm_match_sequential_ones(workdir,
     import threading
     import time
 
-    from agent.profiles import get_profile
-    from agent.runner import FakePlayerForTests
+    from environments.registry import spec
+    from tests.fakes import FakePlayerForTests
     from tests.openai_test_server import OpenAITestServer
 
-    player = FakePlayerForTests(get_profile("wikihow"))
+    player = FakePlayerForTests(spec("wikihow"))
     lock, in_flight, most = threading.Lock(), [0], [0]
 
     def respond(prompt: str) -> str:

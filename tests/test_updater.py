@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from memory_store.embedding import FakeEmbedderForTests
+from environments.registry import spec
 from memory_store.errors import MemoryStoreError
 from memory_store.records import Experience, State, Transition, experience_id
 from memory_store.store import ExperienceStore
 from memory_store.updater import Updater
+from tests.fakes import FakeEmbedderForTests
+from tests.raw_chroma import raw_collection
 
 TASK = "a red ceramic mug under 20 dollars"
 SEARCH = ("search",)
@@ -17,7 +19,7 @@ ITEM = ("back to search", "< prev", "description", "buy now")
 
 
 def state(obs: str, actions=SEARCH, task: str = TASK) -> State:
-    return State(env="webshop", task=task, observation=obs, available_actions=actions)
+    return spec("webshop").new_state(task, obs, available_actions=actions)
 
 
 S0 = state("WebShop [SEP] search box")
@@ -81,7 +83,7 @@ def test_new_experiences_keep_reason_provenance_and_reward(store):
     (old,) = store.get([experience_id(S1.state_id, "click[b01mug0001]")])
     assert old.reason == "the red one"  # the latest reason replaces the old one
     assert old.provenance == ""  # where it came from is kept
-    meta = store.collection.get(ids=[experience_id(S1.state_id, "click[b01mug0001]")])["metadatas"][0]
+    meta = raw_collection(store).get(ids=[experience_id(S1.state_id, "click[b01mug0001]")])["metadatas"][0]
     assert (meta["last_episode"], meta["last_step"]) == ("run-a/ep-7", 1)
 
 
@@ -188,7 +190,7 @@ def test_crash_before_the_ledger_write_is_detected(store):
     updater = Updater(store, n_step=1)
     updater.apply("ep", episode(), ended=True)
     before = {e.id: (e.q, e.visits) for e in store.iter_experiences()}
-    store.episodes.delete(ids=["ep"])  # as if the process died after the row write
+    raw_collection(store, ".episodes").delete(ids=["ep"])  # as if the process died after the row write
     resumed = updater.apply("ep", episode(), ended=True)
     assert resumed.applied and resumed.resumed and resumed.updated == 0
     assert {e.id: (e.q, e.visits) for e in store.iter_experiences()} == before
@@ -245,7 +247,7 @@ def test_state_capacity_drops_least_visited_oldest_first(store):
     assert report.dropped == 1
     remaining = {e.state.task for e in store.iter_experiences()}
     assert remaining == {"task a", "task c", TASK}  # b: fewest visits and older than c
-    assert store.tasks.count() == 3  # the dropped task left the task index too
+    assert store.task_count() == 3  # the dropped task left the task index too
 
 
 @pytest.mark.parametrize("kwargs", [

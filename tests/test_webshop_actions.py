@@ -89,13 +89,19 @@ def test_back_to_search_resets_search_and_options(env):
     assert observation == env.reset(options={"goal": 1})[0]
 
 
-def test_buying_ends_the_episode_and_later_steps_do_nothing(env):
+def test_buying_ends_the_episode_and_later_steps_are_refused(env):
     env.step("search[running shoes]")
     env.step("click[b000000001]")
     _, reward, terminated, _, info = env.step("click[buy now]")
     assert terminated and 0.0 < reward < 1.0  # right product, no options chosen
-    observation, reward, terminated, truncated, info = env.step("search[anything]")
-    assert (reward, terminated, info["valid"]) == (0.0, True, False)
+    # the same convention as WikiHow (environments/conventions.py): no step after the end
+    with pytest.raises(EnvironmentDataError, match="episode is over; call reset"):
+        env.step("search[anything]")
+
+
+def test_stepping_before_reset_is_refused(webshop_sample):
+    with pytest.raises(EnvironmentDataError, match="call reset"):
+        WebShopEnv(data_dir=webshop_sample).step("search[x]")
 
 
 def test_reward_only_at_purchase(env):

@@ -366,7 +366,7 @@ def test_author_then_about_subgoals(env):
 @pytest.mark.parametrize("mix", ["article", "about", "reference", "category", "author", "author+about"])
 def test_instruction_sequence_matches_the_memory_matcher(mix):
     from environments.wikihow.oracle import OraclePolicy
-    from memory_store.similarity import instruction_kind
+    from environments.wikihow.spec import instruction_kind
 
     env, index = WikiHowEnv(), task_of(mix)
     task = load_corpus().tasks[index]

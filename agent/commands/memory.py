@@ -5,7 +5,8 @@ Every sub-command works on an embedded folder (`--memory`, default ./memory) or 
 same location flags as `rememberer train|test`. Commands that only
 read (list, stats, show, export) open the folder without the writer lock and without loading an
 embedding model; `query` loads the model only when the environment compares tasks by embedding.
-All Chroma work goes through `memory_store`.
+All Chroma work goes through `memory_store`; what a query state holds is its environment's
+(the spec's state fields, each settable by its own flag, e.g. `--action`, `--instruction`).
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from memory_store.client import DEFAULT_COLLECTION, DEFAULT_PATH, MemoryClient
 from memory_store.embedding import Embedder
 from memory_store.errors import MemoryStoreError
 from memory_store.pools import (
-    CONFLICT_MODES, FORMATS, collection_summary, copy_collection, export_pool, format_of,
+    CONFLICT_MODES, FORMATS, copy_collection, export_pool, format_of,
     merge_collections, read_pool, write_experiences,
 )
+from environments import registry
+from environments.spec import StateField
 from memory_store.records import Experience, State, experience_to_json
-from memory_store.similarity import MATCHERS, matchers_for
 from memory_store.store import ExperienceStore
 
 
@@ -59,9 +61,9 @@ def _open(client: MemoryClient, name: str, args: argparse.Namespace, *, needs_mo
     if needs_model:
         embedder = Embedder(args.embedding_model)
         if must_exist:
-            collection_summary(client, name)  # a clear error when it is missing
+            client.summary(name)  # a clear error when it is missing
     else:
-        info = collection_summary(client, name)
+        info = client.summary(name)
         model = info["embedding_model"]
         if args.embedding_model:  # given: it must match (checked when the store opens)
             model = Embedder(args.embedding_model).name
@@ -106,7 +108,7 @@ def _print(text: str) -> None:
 def cmd_list(args: argparse.Namespace) -> int:
     with _connect(args, read_only=True) as client:
         names = client.list_collections()
-        summaries = [collection_summary(client, n) for n in names]
+        summaries = [client.summary(n) for n in names]
     if args.json:
         _print(json.dumps({"location": client.location, "collections": summaries}, indent=2))
         return 0
@@ -147,7 +149,7 @@ def memory_stats(store: ExperienceStore, bins: int = 10) -> dict:
         "experiences": len(experiences),
         "states": len({e.state.state_id for e in experiences}),
         "tasks": len({e.state.task_id for e in experiences}),
-        "episodes": store.episodes.count(),
+        "episodes": store.episode_count(),
         "visits": sum(e.visits for e in experiences),
         "environments": dict(sorted(Counter(e.state.env for e in experiences).items())),
         "q": {"min": min(qs, default=0.0), "mean": sum(qs) / len(qs) if qs else 0.0,
@@ -241,7 +243,17 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 # --- query ------------------------------------------------------------------------------------
 
-def _query_state(args: argparse.Namespace) -> State:
+def _query_fields() -> dict[str, StateField]:
+    """Flag destination -> state field, for every field an environment lets `query` set."""
+    fields: dict[str, StateField] = {}
+    for name in registry.names():
+        for item in registry.spec(name).fields:
+            if item.flag:
+                fields.setdefault(item.flag.lstrip("-").replace("-", "_"), item)
+    return fields
+
+
+def _query_state(args: argparse.Namespace, env: str) -> State:
     if args.observation is not None and args.observation_file is not None:
         raise MemoryStoreError("give --observation or --observation-file, not both")
     observation = args.observation or ""
@@ -251,8 +263,29 @@ def _query_state(args: argparse.Namespace) -> State:
         except OSError as exc:
             raise MemoryStoreError(
                 f"{args.observation_file}: cannot read ({exc.strerror})") from None
-    return State(env=args.env, task=args.task, observation=observation,
-                 available_actions=tuple(args.action or ()), instruction=args.instruction or "")
+    spec = registry.spec(env)
+    own = {f.name for f in spec.fields}
+    details = {}
+    for dest, item in _query_fields().items():
+        value = getattr(args, dest, None)
+        if value is None:
+            continue
+        if item.name not in own:
+            raise MemoryStoreError(f"{item.flag} does not apply to {env} states")
+        details[item.name] = value
+    return spec.new_state(args.task, observation, **details)
+
+
+def _query_env(args: argparse.Namespace, client) -> str:
+    """--env, else the one environment the memory holds."""
+    if args.env:
+        return args.env
+    held = client.environments(args.collection)
+    if len(held) != 1:
+        raise MemoryStoreError(
+            f"{args.collection!r} holds {'no' if not held else ', '.join(held)} experiences; "
+            f"pass --env ({', '.join(registry.names())})")
+    return held[0]
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -260,12 +293,15 @@ def cmd_query(args: argparse.Namespace) -> int:
         raise MemoryStoreError(f"-m must be at least 1, got {args.m}")
     if not 0.0 <= args.lam <= 1.0:
         raise MemoryStoreError(f"--lambda must be between 0 and 1, got {args.lam}")
-    state = _query_state(args)
-    needs_model = matchers_for(state.env).task_similarity == "embedding"
-    client, store = _read_store(args, needs_model=needs_model)
+    client = _connect(args, read_only=True)
     with client:
+        env = _query_env(args, client)
+        state = _query_state(args, env)
+        similarity = registry.spec(env).similarity
+        store = _open(client, args.collection, args,
+                      needs_model=similarity.pattern_similarity is None)
         found = store.retrieve(state, m=args.m, lam=args.lam)
-    pattern = matchers_for(state.env).pattern(state)
+    pattern = similarity.pattern(state)
     if args.json:
         _print(json.dumps([{
             "rank": rank, "s": r.score, "f_g": r.f_g, "f_o": r.f_o, "pattern": r.pattern,
@@ -285,8 +321,11 @@ def cmd_query(args: argparse.Namespace) -> int:
                f"pattern {r.pattern}  visits {r.visits}")
         _print(f"    task:        {_cut(r.state.task, 90)}")
         _print(f"    observation: {_cut(r.state.observation, 90)}")
-        if r.state.instruction:
-            _print(f"    instruction: {_cut(r.state.instruction, 90)}")
+        for item in registry.spec(r.state.env).fields:
+            value = r.state.get(item.name)
+            if item.identity and value:
+                text = " | ".join(value) if isinstance(value, tuple) else str(value)
+                _print(f"    {item.name + ':':<13}{_cut(text, 90)}")
         rows = [(f"    {a.q:.3f}", a.visits, _cut(a.action, 36), _cut(a.reason, 50))
                 for a in r.actions]
         _print(_table(["       Q", "VISITS", "ACTION", "REASON"], rows, right=(0, 1)))
@@ -367,7 +406,7 @@ def cmd_drop(args: argparse.Namespace) -> int:
     if not args.yes:
         raise MemoryStoreError(f"dropping {args.name!r} deletes it for good; add --yes to confirm")
     with _connect(args, read_only=False) as client:
-        count = collection_summary(client, args.name)["experiences"]
+        count = client.summary(args.name)["experiences"]
         client.delete_collection(args.name)
     _print(f"dropped {args.name!r} ({count} experience(s)) at {client.location}")
     return 0
@@ -383,7 +422,7 @@ def _where_options() -> argparse.ArgumentParser:
     group.add_argument("--min-q", type=float, metavar="Q", help="keep Q >= this")
     group.add_argument("--max-q", type=float, metavar="Q", help="keep Q <= this")
     group.add_argument("--pattern", help="keep one page / instruction pattern (e.g. item, article)")
-    group.add_argument("--env", choices=sorted(MATCHERS), help="keep one environment")
+    group.add_argument("--env", choices=registry.names(), help="keep one environment")
     return parent
 
 
@@ -441,15 +480,17 @@ def register(subparsers) -> None:
 
     parser = add("query", cmd_query, "retrieve the stored states most similar to a given one "
                                      "and show f_g, f_o and s for each")
-    parser.add_argument("--env", choices=sorted(MATCHERS), default="webshop",
-                        help="environment (default webshop)")
-    parser.add_argument("--task", required=True,
-                        help="the task text (WebShop request, WikiHow command)")
+    parser.add_argument("--env", choices=registry.names(), default=None,
+                        help="environment (default: the one the memory holds)")
+    parser.add_argument("--task", required=True, help="the task text")
     parser.add_argument("--observation", help="the observation text")
     parser.add_argument("--observation-file", metavar="FILE", help="read the observation from FILE")
-    parser.add_argument("--action", action="append", metavar="ACTION",
-                        help="an available action (WebShop; repeat for each, in page order)")
-    parser.add_argument("--instruction", help="the current step instruction (WikiHow)")
+    for dest, item in _query_fields().items():
+        users = [n for n in registry.names()
+                 if any(f.flag == item.flag for f in registry.spec(n).fields)]
+        parser.add_argument(item.flag, dest=dest, metavar=dest.upper(),
+                            action="append" if item.kind is tuple else "store",
+                            help=f"{item.help} ({', '.join(users)})")
     parser.add_argument("-m", "--m", dest="m", type=int, default=2,
                         help="how many states (default 2)")
     parser.add_argument("--lambda", dest="lam", type=float, default=0.5, metavar="LAMBDA",
@@ -461,7 +502,7 @@ def register(subparsers) -> None:
                                        "JSONL) to a memory; the file is checked whole first")
     parser.add_argument("file", help="pool file (.yaml/.yml or .jsonl)")
     parser.add_argument("--format", choices=FORMATS, help="file format (default: by extension)")
-    parser.add_argument("--env", choices=sorted(MATCHERS),
+    parser.add_argument("--env", choices=registry.names(),
                         help="environment of a YAML pool (default: told from its actions)")
     parser.add_argument("--on-conflict", choices=CONFLICT_MODES, default="skip",
                         help="an experience already stored: skip (keep it, default), merge "

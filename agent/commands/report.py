@@ -1,6 +1,6 @@
 """`rememberer report RUN_DIR [RUN_DIR ...]`: learning curves, a comparison table and one HTML page.
 
-    rememberer report runs/webshop-rememberer-* runs/webshop-llm-only-* --out reports/webshop
+    rememberer report runs/ENV-rememberer-* runs/ENV-llm-only-* --out reports/ENV
 """
 
 from __future__ import annotations

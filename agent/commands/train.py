@@ -1,8 +1,8 @@
 """`rememberer train` and `rememberer test`: scripted runs over task sets (see agent/runner.py).
 
-    rememberer train --env webshop                       # the quick first run (minutes, local LLM)
-    rememberer train --config scripts/configs/webshop-paper.toml
-    rememberer test --env webshop --memory runs/<name>/memory --test-set 100:150
+    rememberer train --env ENV                           # the quick first run (minutes, local LLM)
+    rememberer train --config scripts/configs/ENV-paper.toml
+    rememberer test --env ENV --memory runs/<name>/memory --test-set 100:150
     rememberer train --run-dir runs/<name> --resume      # after Ctrl-C or a crash
 """
 
@@ -29,23 +29,15 @@ DESCRIPTIONS = {
 
 
 def make_llm_for(inv: Invocation):
-    """The LLM of a run; the fake backend answers with the fake test player."""
+    """The LLM of a run (the test suite's stand-in is told which environment it plays)."""
     from agent.llm import make_llm
 
     cfg = inv.config
-    if cfg.backend == "fake":
-        from agent.profiles import get_profile
-        from agent.runner import FakePlayerForTests
-
-        return make_llm("fake", temperature=cfg.temperature,
-                        cache_path=Path(cfg.llm_cache) if cfg.llm_cache else None,
-                        use_cache=not cfg.no_cache,
-                        fake_responder=FakePlayerForTests(get_profile(cfg.env)))
     return make_llm(cfg.backend, model=cfg.model, temperature=cfg.temperature,
                     base_url=cfg.base_url, api_key=inv.api_key, timeout=cfg.timeout,
                     max_retries=cfg.max_retries,
                     cache_path=Path(cfg.llm_cache) if cfg.llm_cache else None,
-                    use_cache=not cfg.no_cache, api=cfg.api, seed=cfg.seed)
+                    use_cache=not cfg.no_cache, api=cfg.api, seed=cfg.seed, env=cfg.env)
 
 
 def run(inv: Invocation, parser: argparse.ArgumentParser) -> int:

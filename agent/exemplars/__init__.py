@@ -1,6 +1,7 @@
 """The fixed exemplar sets E0, E1 and E2 of each environment.
 
-Each set is a JSONL file `<env>_<set>.jsonl` in this folder, one experience per line in the format
+Each set is a JSONL file `<set>.jsonl` in the environment's exemplar folder (its spec's
+`exemplar_dir`, e.g. environments/<name>/exemplars/), one experience per line in the format
 of `memory_store.records.experience_to_json`, so the same file can initialise a Rememberer memory
 (as the paper did) or serve as the LLM-only baseline's fixed exemplars. A set holds two states
 (taken from tasks outside the test and training splits); each state has one action that worked
@@ -13,10 +14,10 @@ not help and why the one that worked does; then it takes the one that worked.
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 
 from agent.errors import AgentError
+from environments.registry import spec
 from agent.prompts import ReactExemplar
 from memory_store.records import (ActionRecord, Experience, RetrievedState, experience_from_json)
 
@@ -25,7 +26,11 @@ EXEMPLAR_SETS = ("E0", "E1", "E2")
 
 def exemplar_path(env: str, set_name: str) -> Path:
     """Where the file of one exemplar set lives (it may not exist)."""
-    return Path(str(resources.files(__name__))) / f"{env}_{set_name}.jsonl"
+    folder = spec(env).exemplar_dir
+    if folder is None:
+        raise AgentError(f"environment {env!r} has no exemplar sets; use --initial-memory none "
+                         "or a pool file")
+    return Path(folder) / f"{set_name}.jsonl"
 
 
 def load_exemplars(env: str, set_name: str) -> list[Experience]:

@@ -1,14 +1,15 @@
 """Regenerate the exemplar sets E0-E2 from the simulators.
 
-Each exemplar is written here as one whole episode (actions with hand-written reasons) on a goal or
-task outside the test and training splits, the step whose state becomes the exemplar, and one
+Each exemplar is written, in its environment's package (`EnvSpec.exemplar_scripts`), as one
+whole episode (actions with hand-written reasons) on a goal or task outside the test and
+training splits, the step whose state becomes the exemplar, and one
 action that should be avoided there. Playing the episode gives the real observation, the history
 (the previous actions with their reasons) and the encouraged action's Q value: the (undiscounted,
 gamma = 1) return from that step to the end of the episode. The avoided action gets Q = 0.0, the
 value the paper's memories give actions that led nowhere; it is checked to be accepted by the
 environment and to earn nothing itself.
 
-    python -m agent.exemplars.make            # rewrite agent/exemplars/*_E?.jsonl
+    python -m agent.exemplars.make            # rewrite environments/*/exemplars/E?.jsonl
     python -m agent.exemplars.make --check    # exit 1 if the files differ from a fresh build
 """
 
@@ -17,197 +18,71 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from agent.exemplars import exemplar_path
-from agent.profiles import EnvProfile, get_profile, history_entry
+from environments import registry
+from environments.spec import EnvSpec, ExemplarScript
+from environments.state import history_entry
 from memory_store.records import Experience, experience_to_json
-
-
-@dataclass(frozen=True)
-class Step:
-    action: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class Spec:
-    env: str
-    set_name: str
-    index: int  # WebShop goal / WikiHow task
-    path: tuple[Step, ...]  # the whole episode
-    at: int  # the step whose state is the exemplar
-    avoid: Step  # the discouraged action in that state
-
-
-def _ws(set_name: str, goal: int, at: int, avoid: Step, *path: Step) -> Spec:
-    return Spec("webshop", set_name, goal, tuple(path), at, avoid)
-
-
-def _wh(set_name: str, task: int, at: int, avoid: Step, *path: Step) -> Spec:
-    return Spec("wikihow", set_name, task, tuple(path), at, avoid)
-
-
-BUY = "click[buy now]"
-
-SPECS: tuple[Spec, ...] = (
-    # ---------------------------------------------------------------- WebShop, goals >= 600
-    _ws("E0", 600, 0,
-        Step("search[mascara]", "Far too broad: every mascara comes back and the long lasting "
-                                "ones for sensitive skin get buried."),
-        Step("search[lavender long lasting mascara for sensitive skin]",
-             "The request wants a long lasting mascara for sensitive skin in lavender; a query "
-             "with all of those words brings matching tubes to the top."),
-        Step("click[b076on97lk]", "Silkbloom Long Lasting Mascara, Sensitive Skin matches the "
-                                  "request and costs $20.5, under the 50 dollar limit."),
-        Step("click[lavender]", "The customer asked for lavender."),
-        Step(BUY, "Lavender is selected and the price fits, so buy.")),
-    _ws("E0", 611, 3,
-        Step("click[habanero]", "That would swap the requested green chile for another flavor."),
-        Step("search[sugar free green chile hot sauce]",
-             "The request is a sugar free hot sauce with green chile flavor; search for exactly that."),
-        Step("click[b036am948m]", "Tall Grass Premium Sugar Free Hot Sauce is sugar free, offers "
-                                  "green chile and costs $7.99, far under the 50 dollar limit."),
-        Step("click[green chile]", "The customer wants the green chile flavor."),
-        Step(BUY, "Green chile is selected and the sauce is sugar free and within budget; buy it.")),
-    _ws("E1", 603, 1,
-        Step("click[b02m4l2o8k]", "At $267.99 it is far over the 110 dollar limit."),
-        Step("search[wifi security camera motion detection 2 pack]",
-             "The request is a wifi security camera with motion detection in a 2 pack; those "
-             "words make a focused query."),
-        Step("click[b04xgsvhbl]", "Peakline Ultra Motion Detection WiFi Security Camera costs "
-                                  "$37.5, under the 110 dollar limit, and the title fits the request."),
-        Step("click[2 pack]", "The customer asked for a 2 pack."),
-        Step(BUY, "The 2 pack is chosen and the price fits; buy.")),
-    _ws("E1", 609, 2,
-        Step("click[back to search]", "This jerky fits the request and the budget; starting over "
-                                      "throws that away."),
-        Step("search[gluten free keto beef jerky black pepper]",
-             "The request is a gluten free, keto friendly beef jerky with black pepper flavor; "
-             "search for those words and pick the flavor on the item page."),
-        Step("click[b00j0qtazh]", "Stonehouse Keto Friendly Beef Jerky, Gluten Free has both "
-                                  "features, costs $8.99 (the limit is 70) and comes in black pepper."),
-        Step("click[black pepper]", "The customer wants black pepper; choose it before buying."),
-        Step(BUY, "The flavor is chosen and the price fits; buy.")),
-    _ws("E2", 615, 0,
-        Step("search[earbuds]", "Too general: the results mix every kind of earbud, wired ones included."),
-        Step("search[true wireless earbuds black fast charging]",
-             "The request is black true wireless earbuds with fast charging under 110 dollars; "
-             "search for its features."),
-        Step("click[b05cp85vn4]", "Vantage Labs Elite Fast Charging True Wireless Earbuds cost "
-                                  "$28.99 and come in black."),
-        Step("click[black]", "The customer asked for black."),
-        Step(BUY, "Black is chosen and the price is far under the limit; buy.")),
-    _ws("E2", 605, 1,
-        Step("click[back to search]", "The first listing already fits the request; a new search "
-                                      "only costs steps."),
-        Step("search[wall mount router ax3000]",
-             "The request is a wall mount router rated ax3000 under 210 dollars."),
-        Step("click[b03yqc0lml]", "Arcwave Pro Wall Mount Mesh WiFi Router costs $61.99, well "
-                                  "under the limit, and is offered as ax3000."),
-        Step("click[ax3000]", "The customer wants the ax3000 rating; select it before buying."),
-        Step(BUY, "Ax3000 is selected and the router has a wall mount; buy.")),
-    # ---------------------------------------------------------------- WikiHow, tasks >= 90
-    _wh("E0", 95, 0,
-        Step("CLICK(0)", "This opens the navigation drawer, which cannot search."),
-        Step("INPUT(2, how to learn sign language basics)",
-             "The first step is a search; typing the topic into the search button runs it."),
-        Step("CLICK(3)", "This result is exactly the requested title, How to Learn Sign Language Basics."),
-        Step("CLICK(8)", "The about link is at the end of the article; the Last Updated button "
-                         "jumps there."),
-        Step("CLICK(15)", "Learn why people trust wikiHow is the about page the command asks for.")),
-    _wh("E0", 133, 2,
-        Step("CLICK(9)", "References opens the reference list, not the author page."),
-        Step("INPUT(2, how to caramelize onions)", "Search for the topic of the command first."),
-        Step("CLICK(37)", "This result is exactly the requested title, How to Caramelize Onions "
-                          "the Easy Way."),
-        Step("CLICK(7)", "Elena Zeller is the co-author the instruction names; her name opens the "
-                         "author page.")),
-    _wh("E1", 93, 1,
-        Step("CLICK(3)", "How to Ask for a Raise is a different article from the one the "
-                         "instruction names."),
-        Step("INPUT(2, how to ask for a raise)", "Search for the topic of the command first."),
-        Step("CLICK(43)", "How to Ask for a Raise in a Few Simple Steps is the exact title the "
-                          "instruction names; the similar titles are other articles."),
-        Step("CLICK(8)", "The about link is at the end of the article; the Last Updated button "
-                         "jumps there."),
-        Step("CLICK(15)", "Learn why people trust wikiHow is the about page the command asks for.")),
-    _wh("E1", 105, 2,
-        Step("CLICK(7)", "That opens the author's page, which this step does not ask for."),
-        Step("INPUT(2, how to fix a running toilet)", "Search for the topic of the command first."),
-        Step("CLICK(31)", "This result is exactly the requested title, How to Fix a Running "
-                          "Toilet Safely."),
-        Step("CLICK(9)", "The instruction asks for the reference list; the References link at "
-                         "the top of the article opens it.")),
-    _wh("E2", 91, 0,
-        Step("CLICK(3)", "Tapping the page body does not start a search."),
-        Step("INPUT(2, how to fix a sticky mouse wheel)",
-             "The first step is a search; typing the topic into the search button runs it."),
-        Step("CLICK(3)", "This result is exactly the requested title, How to Fix a Sticky Mouse Wheel."),
-        Step("CLICK(4)", "HARDWARE in the breadcrumbs is the category the command names; it opens "
-                         "that category page.")),
-    _wh("E2", 100, 3,
-        Step("GOBACK", "Going back leaves the article before its about link is opened."),
-        Step("INPUT(2, how to change engine oil)", "Search for the topic of the command first."),
-        Step("CLICK(37)", "This result is exactly the requested title, How to Change Engine Oil "
-                          "Without Stress."),
-        Step("CLICK(8)", "The about link is at the end of the article; the Last Updated button "
-                         "jumps there."),
-        Step("CLICK(15)", "Learn why people trust wikiHow is the about page the command asks for.")),
-)
 
 
 class ExemplarError(RuntimeError):
     """A spec no longer plays as written (the simulator or its data changed)."""
 
 
-def _play(profile: EnvProfile, env, spec: Spec, steps: int):
-    """Reset to the spec's task and play its first `steps` actions; (obs, info, history, rewards)."""
-    observation, info = env.reset(options=profile.reset_options(spec.index))
+def _play(spec: EnvSpec, env, script: ExemplarScript, steps: int):
+    """Reset to the script's task and play its first `steps` actions; (obs, info, history,
+    rewards)."""
+    observation, info = env.reset(options=spec.reset_options(script.index))
     history: list[str] = []
     rewards: list[float] = []
-    for number, step in enumerate(spec.path[:steps]):
+    where = f"{spec.name} {script.index}"
+    for number, step in enumerate(script.path[:steps]):
         observation, reward, terminated, truncated, info = env.step(step.action)
         if not info.get("valid", True):
-            raise ExemplarError(f"{spec.env} {spec.index}: step {number} {step.action} was not accepted")
+            raise ExemplarError(f"{where}: step {number} {step.action} was not accepted")
         rewards.append(float(reward))
         history.append(history_entry(step.action, step.reason))
-        if (terminated or truncated) and number < len(spec.path) - 1:
-            raise ExemplarError(f"{spec.env} {spec.index}: the episode ended early at step {number}")
+        if (terminated or truncated) and number < len(script.path) - 1:
+            raise ExemplarError(f"{where}: the episode ended early at step {number}")
     return observation, info, history, rewards
 
 
-def build(spec: Spec, env) -> list[Experience]:
+def build(spec: EnvSpec, script: ExemplarScript, env) -> list[Experience]:
     """The two experiences (encouraged, discouraged) of one exemplar."""
-    profile = get_profile(spec.env)
-    observation, info, history, _ = _play(profile, env, spec, spec.at)
-    state = profile.make_state(observation, info, history)
-    _, _, _, rewards = _play(profile, env, spec, len(spec.path))
-    good = spec.path[spec.at]
+    observation, info, history, _ = _play(spec, env, script, script.at)
+    state = spec.state(observation, info, history)
+    _, _, _, rewards = _play(spec, env, script, len(script.path))
+    good = script.path[script.at]
     # the avoided action must be accepted and earn nothing by itself
-    _play(profile, env, spec, spec.at)
-    _, reward, _, _, after = env.step(spec.avoid.action)
+    _play(spec, env, script, script.at)
+    _, reward, _, _, after = env.step(script.avoid.action)
     if not after.get("valid", True) or reward != 0:
-        raise ExemplarError(f"{spec.env} {spec.index}: {spec.avoid.action} is not a zero-reward valid action")
-    q = round(sum(rewards[spec.at:]), 4)
+        raise ExemplarError(f"{spec.name} {script.index}: {script.avoid.action} is not a "
+                            "zero-reward valid action")
+    q = round(sum(rewards[script.at:]), 4)
     return [
-        Experience(state=state, action=good.action, q=q, visits=1, reward=rewards[spec.at],
-                   reason=good.reason, provenance=spec.set_name),
-        Experience(state=state, action=spec.avoid.action, q=0.0, visits=1, reward=0.0,
-                   reason=spec.avoid.reason, provenance=spec.set_name),
+        Experience(state=state, action=good.action, q=q, visits=1, reward=rewards[script.at],
+                   reason=good.reason, provenance=script.set_name),
+        Experience(state=state, action=script.avoid.action, q=0.0, visits=1, reward=0.0,
+                   reason=script.avoid.reason, provenance=script.set_name),
     ]
 
 
-def render_files() -> dict[Path, str]:
-    """File path -> JSONL text for every exemplar set."""
-    envs: dict[str, object] = {}
+def render_files(names: list[str] | None = None) -> dict[Path, str]:
+    """File path -> JSONL text for every exemplar set of the environments (default: all)."""
     files: dict[Path, list[str]] = {}
-    for spec in SPECS:
-        env = envs.setdefault(spec.env, get_profile(spec.env).make_env())
-        path = exemplar_path(spec.env, spec.set_name)
-        for exp in build(spec, env):
-            files.setdefault(path, []).append(json.dumps(experience_to_json(exp), ensure_ascii=False))
+    for name in names or registry.names():
+        spec = registry.spec(name)
+        if not spec.exemplar_scripts:
+            continue
+        env = spec.make()
+        for script in spec.exemplar_scripts:
+            path = exemplar_path(spec.name, script.set_name)
+            for exp in build(spec, script, env):
+                files.setdefault(path, []).append(json.dumps(experience_to_json(exp),
+                                                             ensure_ascii=False))
     return {path: "\n".join(lines) + "\n" for path, lines in files.items()}
 
 

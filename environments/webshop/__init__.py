@@ -4,12 +4,21 @@
     env = WebShopEnv()
     observation, info = env.reset(options={"goal": 3})
     observation, reward, terminated, truncated, info = env.step("search[blue shirt]")
+
+The names below are imported on first use, so that looking up the plug-in spec
+(`environments.webshop.spec`) does not load the simulator.
 """
 
-from environments.webshop.catalogue import load_catalogue, num_goals
-from environments.webshop.env import WebShopEnv
+from importlib import import_module
 
-# The paper's goal splits: test on goals 0..99, train on S0 / S1. Any range can be used.
-SPLITS = {"test": range(0, 100), "S0": range(500, 510), "S1": range(510, 520)}
+_HOMES = {"WebShopEnv": "environments.webshop.env", "SPLITS": "environments.webshop.spec",
+          "load_catalogue": "environments.webshop.catalogue",
+          "num_goals": "environments.webshop.catalogue"}
 
-__all__ = ["SPLITS", "WebShopEnv", "load_catalogue", "num_goals"]
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str):
+    if name in _HOMES:
+        return getattr(import_module(_HOMES[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

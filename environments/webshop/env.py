@@ -10,7 +10,9 @@ from typing import Any
 import gymnasium
 from gymnasium import spaces
 
-from environments.errors import EnvironmentDataError
+from environments.conventions import (
+    METADATA, check_max_steps, check_render_mode, check_step, render_text,
+)
 from environments.webshop.catalogue import Catalogue, Goal, load_catalogue
 from environments.webshop.pages import (
     DONE, ITEM, RESULTS, SEARCH, SUB_PAGES, PageState, available_actions, done_page, render,
@@ -34,15 +36,12 @@ class WebShopEnv(gymnasium.Env):
     reward (0..1) comes only with `click[buy now]`. Pick a goal with
     ``reset(options={"goal": i})``."""
 
-    metadata = {"render_modes": ["human", "ansi"]}
+    metadata = METADATA
 
     def __init__(self, data_dir: str | Path | None = None, max_steps: int = 15,
                  render_mode: str | None = None) -> None:
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise EnvironmentDataError(
-                f"render_mode must be one of {self.metadata['render_modes']} or None, got {render_mode!r}")
-        if not isinstance(max_steps, int) or isinstance(max_steps, bool) or max_steps < 1:
-            raise EnvironmentDataError(f"max_steps must be a positive integer, got {max_steps!r}")
+        check_render_mode(render_mode)
+        check_max_steps(max_steps)
         self.catalogue: Catalogue = load_catalogue(data_dir)
         self.max_steps = max_steps
         self.render_mode = render_mode
@@ -77,10 +76,8 @@ class WebShopEnv(gymnasium.Env):
         return self.observation, self._info(valid=True)
 
     def step(self, action: str):
-        if self.goal is None:
-            raise RuntimeError("call reset() before step()")
-        if self.state.kind == DONE:  # the episode is over: nothing changes any more
-            return self.observation, 0.0, True, False, self._info(valid=False)
+        check_step("WebShop", self.goal is not None, self.state.kind == DONE
+                   or self.steps >= self.max_steps)
         self.steps += 1
         reward = 0.0
         valid = self._apply(parse_action(action))
@@ -95,11 +92,7 @@ class WebShopEnv(gymnasium.Env):
         return self.observation, reward, terminated, truncated, self._info(valid=valid)
 
     def render(self) -> str | None:
-        if self.render_mode == "ansi":
-            return self.observation
-        if self.render_mode == "human":
-            print(self.observation)
-        return None
+        return render_text(self.render_mode, self.observation)
 
     # ------------------------------------------------------------------ transitions
     def _info(self, valid: bool) -> dict[str, Any]:

@@ -19,6 +19,9 @@ from typing import Any
 import gymnasium as gym
 from gymnasium import spaces
 
+from environments.conventions import (
+    METADATA, check_max_steps, check_render_mode, check_step, render_text,
+)
 from environments.errors import EnvironmentDataError
 from environments.wikihow.actions import Action, parse_action
 from environments.wikihow.corpus import Corpus, SubGoal, Task, load_corpus, words
@@ -51,22 +54,18 @@ class _Outcome:
 class WikiHowEnv(gym.Env):
     """Offline wikiHow app. `reset(options={"task": i})` picks bundled task i."""
 
-    metadata = {"render_modes": ["ansi", "human"], "render_fps": 1}
+    metadata = METADATA
 
     def __init__(self, data_dir: str | Path | None = None, max_steps: int = 15,
                  render_mode: str | None = None) -> None:
-        if not isinstance(max_steps, int) or max_steps < 1:
-            raise EnvironmentDataError(f"max_steps must be a positive integer, got {max_steps!r}")
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise EnvironmentDataError(
-                f"unknown render_mode {render_mode!r}; use one of {self.metadata['render_modes']}"
-            )
+        check_max_steps(max_steps)
+        check_render_mode(render_mode)
         self.data_dir = data_dir
         self.max_steps = max_steps
         self.render_mode = render_mode
         self.observation_space = spaces.Text(max_length=100_000, min_length=0, charset=_CHARSET)
         self.action_space = spaces.Text(max_length=1_000, min_length=0, charset=_CHARSET)
-        self._corpus: Corpus | None = None
+        self.corpus: Corpus = load_corpus(data_dir)  # eager: a bad folder fails here
         self._task: Task | None = None
         self._stack: list[Page] = []
         self._done = 0  # completed sub-goals
@@ -77,12 +76,6 @@ class WikiHowEnv(gym.Env):
         self._over = False
 
     # ----------------------------------------------------------------------------- data
-    @property
-    def corpus(self) -> Corpus:
-        if self._corpus is None:
-            self._corpus = load_corpus(self.data_dir)
-        return self._corpus
-
     @property
     def task(self) -> Task | None:
         return self._task
@@ -121,10 +114,7 @@ class WikiHowEnv(gym.Env):
         return self._observe()
 
     def step(self, action: str):
-        if self._task is None:
-            raise EnvironmentDataError("call reset() before step()")
-        if self._over:
-            raise EnvironmentDataError("the WikiHow episode is over; call reset() to start another")
+        check_step("WikiHow", self._task is not None, self._over)
         self._steps += 1
         parsed = parse_action(action) if isinstance(action, str) else None
         outcome = self._apply(parsed) if parsed is not None else _Outcome(valid=False)
@@ -141,11 +131,7 @@ class WikiHowEnv(gym.Env):
     def render(self) -> str | None:
         if self._task is None:
             return None
-        text = render(self._screen())
-        if self.render_mode == "human":
-            print(text)
-            return None
-        return text
+        return render_text(self.render_mode, render(self._screen()))
 
     # ----------------------------------------------------------------------------- actions
     def _apply(self, action: Action) -> _Outcome:
@@ -263,5 +249,5 @@ class WikiHowEnv(gym.Env):
             "available_actions": self.available_actions(),
         }
         if self.render_mode == "human":
-            print(observation)
+            self.render()
         return observation, info
