@@ -3,11 +3,10 @@ ReAct parsers (what the plug-in wiring will hand to `agent.parsing.ActionSyntax`
 
 from __future__ import annotations
 
-from agent.parsing import ActionSyntax, parse_advice, parse_react
-from environments.twx import ACTION_REGEX, NOOP, action_patterns, parse_action
+import random
 
-SYNTAX = ActionSyntax(name="twx", pattern=ACTION_REGEX,
-                      canonical=lambda match: parse_action(match.group("twx_action")))
+from agent.parsing import parse_advice, parse_react
+from environments.twx import NOOP, SYNTAX, action_patterns, parse_action, state_of, valid_actions
 
 
 def test_parse_action_against_a_valid_list():
@@ -35,5 +34,7 @@ def test_the_regex_reads_advice_lines_and_react_actions():
 
 def test_patterns_are_literal_and_the_noop_is_no_valid_action():
     valid = ["inventory", "look around", "take notebook"]
-    assert action_patterns(valid) == [("inventory",), ("look around",), ("take notebook",)]
+    state = state_of("twx", "You are in the attic.", {"available_actions": valid})
+    assert action_patterns(state) == [("inventory",), ("look around",), ("take notebook",)]
+    assert valid_actions(state, random.Random(0)) == valid
     assert parse_action(NOOP, valid) is None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from environments.errors import EnvironmentDataError
-from environments.twx import FOLDS, TASK_SETS, action_patterns, make_env
+from environments.twx import FOLDS, TASK_SETS, action_patterns, make_env, state_of
 from environments.twx.gold import gold_episode
 from environments.twx.runtime import start_engine
 
@@ -189,7 +189,7 @@ def test_action_patterns_cover_the_games_valid_actions(env, engine):
     the game accepts."""
     steps = gold_episode(env, 20001)
     for number, step in enumerate(steps):
-        patterns = action_patterns(step.info["available_actions"])
+        patterns = action_patterns(state_of("twx", step.observation, step.info))
         env.reset(options={"task": 20001})
         for previous in steps[:number]:
             env.step(previous.action)
@@ -197,6 +197,6 @@ def test_action_patterns_cover_the_games_valid_actions(env, engine):
         assert all(len(p) == 1 and isinstance(p[0], str) for p in patterns)
         assert sorted(p[0] for p in patterns) == raw
         assert step.action in {p[0] for p in patterns}
-    for (action,) in action_patterns(env.reset(options={"task": 20001})[1]["available_actions"]):
+    for (action,) in action_patterns(state_of("twx", *env.reset(options={"task": 20001}))):
         env.reset(options={"task": 20001})
         assert env.step(action)[4]["valid"], action

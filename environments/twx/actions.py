@@ -9,8 +9,13 @@ action pattern (see the ACTION_PATTERNS contract: `("take notebook",)`).
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Sequence
+
+from environments.state import State
+from environments.syntax import ActionSyntax
+from environments.twx.state import available
 
 # One action inside a longer line, for `<action> -> <value> <reason>` advice lines and
 # `Action: <action>` ReAct lines: letters, digits, spaces, hyphens and apostrophes, starting with
@@ -45,9 +50,22 @@ def parse_action(text: str, valid_actions: Sequence[str] = ()) -> str | None:
     return None
 
 
-def action_patterns(valid_actions: Sequence[str]) -> list[tuple[str]]:
+def action_patterns(state: State) -> list[tuple[str]]:
     """Every valid action of a state as a literal action pattern, in the state's order."""
-    return [(action,) for action in valid_actions]
+    return [(action,) for action in available(state)]
+
+
+def valid_actions(state: State, rng: random.Random) -> list[str]:
+    """The state's valid actions, for random exploration (all concrete already; `rng` unused)."""
+    return list(available(state))
+
+
+def canonical(match: re.Match[str]) -> str | None:
+    """The action of an `ACTION_REGEX` match (for `environments.syntax.ActionSyntax`)."""
+    return parse_action(match.group("twx_action"))
+
+
+SYNTAX = ActionSyntax(name="twx", pattern=ACTION_REGEX, canonical=canonical)
 
 
 def template(action: str) -> str:

@@ -153,3 +153,20 @@ def _task_index(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise EnvironmentDataError(f"a TextWorldExpress task is a game seed (an integer), got {value!r}")
     return int(value)
+
+
+# One factory per task set, addressable as an entry point ("environments.twx.env:make_twx_coin").
+def make_twx(**kwargs: Any) -> TwxEnv:
+    return TwxEnv("twx", **kwargs)
+
+
+def make_twx_coin(**kwargs: Any) -> TwxEnv:
+    return TwxEnv("twx-coin", **kwargs)
+
+
+def make_twx_cooking(**kwargs: Any) -> TwxEnv:
+    return TwxEnv("twx-cooking", **kwargs)
+
+
+ENTRY_POINTS = {"twx": "environments.twx.env:make_twx", "twx-coin": "environments.twx.env:make_twx_coin",
+                "twx-cooking": "environments.twx.env:make_twx_cooking"}

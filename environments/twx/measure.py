@@ -32,7 +32,7 @@ from environments.twx.actions import template
 from environments.twx.env import TwxEnv
 from environments.twx.gold import gold_episode
 from environments.twx.similarity import ObservationKey, f_o, jaccard, observation_key, text_similarity
-from environments.twx.state import document, split_field, state_fields
+from environments.twx.state import available, state_of
 from environments.twx.tasks import TASK_SETS
 
 GOLD_STEP_LIMIT = 100  # far above any gold path: gold episodes are never cut off
@@ -51,13 +51,13 @@ class Sample:
     action: str  # what the solution did here
 
 
-def _entities(room: str, actions: Sequence[str], carried: str) -> frozenset[str]:
+def _entities(room: str, actions: Sequence[str], carried: Sequence[str]) -> frozenset[str]:
     found = {f"room:{room}"} if room else set()
     for action in actions:
         verb, _, rest = action.partition(" ")
         if verb in _ENTITY_VERBS and rest and " in " not in f" {rest} ":
             found.add(f"{_ENTITY_VERBS[verb]}:{rest}")
-    return frozenset(found | {f"hold:{item}" for item in split_field(carried)})
+    return frozenset(found | {f"hold:{item}" for item in carried})
 
 
 Candidate = Callable[[Sample, Sample], float]
@@ -83,11 +83,10 @@ def samples(env: TwxEnv, seeds: Sequence[int]) -> list[Sample]:
     out = []
     for seed in sorted(seeds, key=lambda s: (env.task_set.variant_index(s), s)):
         for number, step in enumerate(gold_episode(env, seed)):
-            fields = state_fields(step.observation, step.info)
-            actions = step.info["available_actions"]
-            out.append(Sample(
-                seed, number, observation_key(document(step.observation, step.info), actions),
-                fields["room"], _entities(fields["room"], actions, fields["inventory"]), step.action))
+            state = state_of(env.task_set.name, step.observation, step.info)
+            room = state.get("room")
+            entities = _entities(room, available(state), state.get("inventory"))
+            out.append(Sample(seed, number, observation_key(state), room, entities, step.action))
     return sorted(out, key=lambda sample: (sample.seed, sample.step))
 
 

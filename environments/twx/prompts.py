@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from environments.spec import history_lines, observation_lines
+from environments.state import State
+from environments.twx.state import available
 
 INSTRUCTIONS = """\
 You are playing a text game. At every step you see the task, your last actions, what the game \
@@ -19,11 +21,11 @@ about the situation in one or more lines starting with `Thought:`, then give exa
 worked examples."""
 
 
-def prompt_view(observation: str, available_actions: Sequence[str]) -> list[str]:
-    """The state's lines in the prompt, below the task and the history: the stored document
-    (reply, room, inventory) and the valid actions."""
-    lines = ["Observation:"]
-    lines += [line.rstrip() for line in observation.splitlines() if line.strip()]
+def render(state: State) -> str:
+    """The state as the prompt shows it: the task, the last actions, the document (reply, room,
+    inventory) and the valid actions."""
+    lines = [f"Task: {state.task}", *history_lines(state), "Observation:"]
+    lines += observation_lines(state.observation)
     lines.append("Valid actions:")
-    lines += [f"- {action}" for action in available_actions]
-    return lines
+    lines += [f"- {action}" for action in available(state)]
+    return "\n".join(lines)

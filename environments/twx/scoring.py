@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from environments.spec import Scoring
+
 SCORE_LABEL = "score"
 SCORE_TEXT = "score = mean final game score (0-1, the share of the task the game counts as done)"
 SUCCESS_TEXT = "success = the game reports the task done (score 1.0)"
@@ -22,3 +24,6 @@ def score(record: Mapping[str, Any]) -> float:
 
 def success(record: Mapping[str, Any]) -> bool:
     return score(record) >= 1.0 - 1e-9
+
+
+SCORING = Scoring(SCORE_LABEL, SCORE_TEXT, SUCCESS_TEXT, score=score, success=success)

@@ -26,7 +26,10 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
+from environments.spec import Similarity
+from environments.state import State
 from environments.twx.actions import template
+from environments.twx.state import available
 
 
 @dataclass(frozen=True)
@@ -37,10 +40,10 @@ class ObservationKey:
     affordances: frozenset[str]
 
 
-def observation_key(document: str, available_actions: Sequence[str]) -> ObservationKey:
-    """The f_o key of a state: its document's words (lowercased) and its actions' shapes."""
-    return ObservationKey(tuple(document.lower().split()),
-                          frozenset(template(a) for a in available_actions))
+def observation_key(state: State) -> ObservationKey:
+    """The f_o key of a state: its document's words (lowercased) and its valid actions' shapes."""
+    return ObservationKey(tuple(state.observation.lower().split()),
+                          frozenset(template(a) for a in available(state)))
 
 
 def text_similarity(a: Sequence[str], b: Sequence[str]) -> float:
@@ -58,6 +61,9 @@ def f_o(a: ObservationKey, b: ObservationKey) -> float:
     return 0.5 * text_similarity(a.words, b.words) + 0.5 * jaccard(a.affordances, b.affordances)
 
 
-def pattern(room: str) -> str:
+def pattern(state: State) -> str:
     """The state's pattern label: its room ("" where the game has none)."""
-    return room
+    return str(state.get("room", ""))
+
+
+SIMILARITY = Similarity(observation_key=observation_key, observation_similarity=f_o, pattern=pattern)

@@ -1,19 +1,15 @@
-"""What the memory keeps of one TextWorldExpress step, read off the game's observation and info.
+"""What the memory keeps of one TextWorldExpress step, read off the adapter's observation and info.
 
 The game's observation after an action is only its reply ("You take the notebook."); the room
 description (`info["look"]`) and the inventory (`info["inventory"]`) come with every step. A
-stored state is the three together (the memory document), plus fields read off them:
+stored state (`environments.state.State`) holds:
 
-- `room`: where the player is ("kitchen"; "" in games without rooms);
-- `in_view`: the objects lying in view, i.e. those the game lets you take;
-- `inventory`: the objects carried;
-- `feedback`: the game's last reply;
-- the valid actions (the common `available_actions` field), sorted.
-
-`info` is the adapter's (`TwxEnv`), not the raw engine's.
-
-List fields are stored as one string, items sorted and joined by "; " (memory metadata holds
-flat scalars only).
+- observation: the *document*, the reply, the room description and the inventory together;
+- task: the game's task description;
+- the environment's own fields (`FIELDS`, in this order):
+  `available_actions` (the sorted valid actions; part of the state's identity, as in WebShop),
+  `room` ("kitchen"; "" in games without rooms), `in_view` (the objects the game lets you take),
+  `inventory` (the objects carried, articles dropped), `feedback` (the game's last reply).
 """
 
 from __future__ import annotations
@@ -22,8 +18,18 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-STATE_FIELDS = ("room", "in_view", "inventory", "feedback")  # the environment's own stored fields
-SEPARATOR = "; "
+from environments.spec import StateField
+from environments.state import State
+
+FIELDS = (
+    StateField("available_actions", tuple, identity=True, flag="--action",
+               help="a valid action of the state (repeat for each, in sorted order)"),
+    StateField("room", str, flag="--room", help="the room the player is in"),
+    StateField("in_view", tuple, help="an object the player can take"),
+    StateField("inventory", tuple, help="an object the player carries"),
+    StateField("feedback", str, help="the game's last reply"),
+)
+STATE_FIELDS = tuple(f.name for f in FIELDS)
 _ROOM = re.compile(r"You are in the ([^.\n]+)\.")
 _ARTICLE = re.compile(r"^(?:a|an|some|the)\s+", re.IGNORECASE)
 _EMPTY_INVENTORY = "your inventory is currently empty"
@@ -54,11 +60,6 @@ def objects_in_view(valid_actions: Sequence[str]) -> tuple[str, ...]:
     return tuple(sorted(a[len("take "):] for a in valid_actions if a.startswith("take ")))
 
 
-def available_actions(info: Mapping[str, Any]) -> tuple[str, ...]:
-    """The step's valid actions (the adapter's info lists them sorted)."""
-    return tuple(str(a) for a in info.get("available_actions", ()))
-
-
 def document(observation: str, info: Mapping[str, Any]) -> str:
     """The text the memory stores and the prompt shows: the reply, the room, the inventory (the
     reply is left out when it is the room description itself, as after `look around`)."""
@@ -68,16 +69,25 @@ def document(observation: str, info: Mapping[str, Any]) -> str:
     return "\n".join(part for part in parts if part)
 
 
-def state_fields(observation: str, info: Mapping[str, Any]) -> dict[str, str]:
-    """The environment's own stored fields of a step (see STATE_FIELDS)."""
+def state_fields(observation: str, info: Mapping[str, Any]) -> dict[str, Any]:
+    """The environment's own fields of a step (see FIELDS)."""
+    actions = tuple(str(a) for a in info.get("available_actions", ()))
     return {
+        "available_actions": actions,
         "room": room_of(str(info.get("look", ""))),
-        "in_view": SEPARATOR.join(objects_in_view(available_actions(info))),
-        "inventory": SEPARATOR.join(inventory_items(str(info.get("inventory", "")))),
+        "in_view": objects_in_view(actions),
+        "inventory": inventory_items(str(info.get("inventory", ""))),
         "feedback": observation.strip(),
     }
 
 
-def split_field(value: str) -> tuple[str, ...]:
-    """A stored list field back as a tuple."""
-    return tuple(value.split(SEPARATOR)) if value else ()
+def state_of(name: str, observation: str, info: Mapping[str, Any],
+             history: Sequence[str] = ()) -> State:
+    """The memory's state of one step of task set `name` (`history`: rendered past actions)."""
+    return State(name, task_of(info), document(observation, info), tuple(history),
+                 state_fields(observation, info))
+
+
+def available(state: State) -> tuple[str, ...]:
+    """A state's valid actions."""
+    return tuple(state.get("available_actions", ()))

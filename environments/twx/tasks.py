@@ -75,19 +75,17 @@ def _splits() -> Mapping[str, range]:
                              "test": range(20000, 20100)})
 
 
-def _defaults(name: str, max_steps: int) -> tuple[Mapping[str, object], Mapping[str, object]]:
-    """(quick, paper) run settings, with the TOML keys of `rememberer train --config`."""
-    common = {"env": name, "policy": "rememberer", "initial-memory": "E0", "m": 2, "lambda": 0.5,
-              "update": "mean", "gamma": 1.0}
-    quick = {**common, "train-set": "0:2", "test-set": "20000:20003", "epochs": 1,
-             "max-steps": max_steps, "max-tokens": 48}
-    paper = {**common, "train-set": "S0", "test-set": "test", "epochs": 3,
-             "max-steps": max_steps, "max-tokens": 128}
+def _defaults(max_steps: int) -> tuple[Mapping[str, object], Mapping[str, object]]:
+    """(quick, paper) run settings, keyed by the run settings' names (`RunConfig` fields)."""
+    quick = {"train_set": "0:2", "test_set": "20000:20003", "epochs": 1, "max_steps": max_steps,
+             "max_tokens": 48}
+    paper = {"train_set": "S0", "test_set": "test", "epochs": 3, "max_steps": max_steps,
+             "max_tokens": 128, "initial_memory": "E0", "m": 2, "lam": 0.5}
     return MappingProxyType(quick), MappingProxyType(paper)
 
 
 def _task_set(name: str, game: str, variants: tuple[Mapping[str, int], ...], max_steps: int) -> TaskSet:
-    quick, paper = _defaults(name, max_steps)
+    quick, paper = _defaults(max_steps)
     return TaskSet(name, game, variants, _splits(), max_steps, quick, paper)
 
 

@@ -12,18 +12,18 @@ import sys
 from pathlib import Path
 
 from environments.errors import EnvironmentDataError
+from environments.state import HISTORY_LENGTH, State, history_entry
 from environments.twx.env import TwxEnv
 from environments.twx.exemplars import EXEMPLAR_SETS, exemplar_path
 from environments.twx.gold import GoldStep, gold_episode, shortest_rest
 from environments.twx.reasons import helps, useless
 from environments.twx.similarity import pattern
-from environments.twx.state import document, state_fields, task_of
+from environments.twx.state import FIELDS, state_of
 from environments.twx.tasks import TASK_SETS
 
 FIRST_SEED = 10000  # dev-fold games 10000-10099 are in no split: the exemplars come from there
 MIN_GOLD_STEPS = 2  # skip games solved by one action (the coin in the first room)
 BLAND = ("inventory", "look around")  # avoided actions of last resort: they teach little
-HISTORY_LENGTH = 5  # past actions a state keeps, as many as the agent's prompt shows
 STEP_LIMIT = 100  # gold paths are never cut off
 
 
@@ -46,7 +46,7 @@ def exemplar_games(env: TwxEnv) -> dict[str, list[Game]]:
 
 
 def _history(steps: list[GoldStep], at: int) -> list[str]:
-    return [f"{s.action}: {helps(s.action)}" for s in steps[:at]][-HISTORY_LENGTH:]
+    return [history_entry(s.action, helps(s.action)) for s in steps[:at]][-HISTORY_LENGTH:]
 
 
 def _useless_action(env: TwxEnv, seed: int, steps: list[GoldStep], at: int) -> tuple[str, float]:
@@ -72,16 +72,16 @@ def _useless_action(env: TwxEnv, seed: int, steps: list[GoldStep], at: int) -> t
     raise EnvironmentDataError(f"task {seed} step {at}: every valid action earns something")
 
 
-def _record(name: str, set_name: str, seed: int, step: GoldStep, history: list[str],
-            action: str, reason: str, q: float, reward: float) -> dict:
-    fields = state_fields(step.observation, step.info)
-    return {
-        "env": name, "task": task_of(step.info), "observation": document(step.observation, step.info),
-        "available_actions": list(step.info["available_actions"]), "history": history,
-        "action": action, "reason": reason, "q": round(q, 4), "visits": 1, "reward": round(reward, 4),
-        "pattern": pattern(fields["room"]), "provenance": set_name,
-        "fields": fields, "task_index": seed,
-    }
+def _record(state: State, set_name: str, action: str, reason: str, q: float, reward: float) -> dict:
+    """One experience in the memory's JSON form, without the `id` (see the package docstring)."""
+    out: dict = {"env": state.env, "task": state.task, "observation": state.observation}
+    for item in FIELDS:
+        value = item.coerce(state.get(item.name))
+        out[item.name] = list(value) if isinstance(value, tuple) else value
+    out["history"] = list(state.history)
+    out.update(action=action, reason=reason, q=round(q, 4), visits=1, reward=round(reward, 4),
+               pattern=pattern(state), provenance=set_name, created_at=0.0, updated_at=0.0)
+    return out
 
 
 def build(env: TwxEnv, set_name: str, games: list[Game]) -> list[dict]:
@@ -91,12 +91,12 @@ def build(env: TwxEnv, set_name: str, games: list[Game]) -> list[dict]:
     records = []
     for number, (seed, steps) in enumerate(games):
         at = 0 if number == 0 else len(steps) - 1
-        step, history = steps[at], _history(steps, at)
+        step = steps[at]
+        state = state_of(env.task_set.name, step.observation, step.info, _history(steps, at))
         q = sum(s.reward for s in steps[at:])
         avoid, lost = _useless_action(env, seed, steps, at)
-        name = env.task_set.name
-        records.append(_record(name, set_name, seed, step, history, step.action, helps(step.action), q, step.reward))
-        records.append(_record(name, set_name, seed, step, history, avoid, useless(avoid, lost), lost, lost))
+        records.append(_record(state, set_name, step.action, helps(step.action), q, step.reward))
+        records.append(_record(state, set_name, avoid, useless(avoid, lost), lost, lost))
     return records
 
 
@@ -130,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"out of date: {path}")
         return 1 if stale else 0
     for path in stale:
+        path.parent.mkdir(exist_ok=True)
         path.write_text(files[path], encoding="utf-8")
         print(f"wrote {path}")
     return 0
