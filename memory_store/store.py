@@ -38,7 +38,7 @@ from memory_store.paging import PAGE, pages
 from memory_store.records import ActionRecord, Experience, RetrievedState, State
 from memory_store.retrieval import retrieve as _retrieve
 from memory_store.rows import (
-    Row, action_record, experience_metadata, pattern_of, row_to_experience,
+    Row, action_record, best_actions_first, experience_metadata, pattern_of, row_to_experience,
 )
 from memory_store.state_index import StateIndex
 
@@ -319,8 +319,8 @@ class ExperienceStore:
 
     def state_actions(self, state_id: str) -> list[ActionRecord]:
         """Every recorded action of one state, highest Q first."""
-        actions = [action_record(row.id, row.metadata) for row in self.rows_of_states([state_id])]
-        return sorted(actions, key=lambda a: (-a.q, a.action))
+        return best_actions_first(action_record(row.id, row.metadata)
+                                  for row in self.rows_of_states([state_id]))
 
     def task_embedding(self, task: str) -> np.ndarray:
         return self.embedder.encode_one(task)

@@ -60,6 +60,7 @@ import numpy as np
 
 from environments.registry import spec
 from memory_store.errors import MemoryStoreError
+from memory_store.ranking import best, ranked
 from memory_store.records import (
     Experience, State, Transition, experience_id, normalize_action,
 )
@@ -242,8 +243,8 @@ class EpisodeSession:
         rows = self._rows.get(state.state_id)
         if rows:
             return max(row.exp.q for row in rows.values())
-        best = self._most_similar(state)
-        return max(row.exp.q for row in best) if best else 0.0
+        nearest = self._most_similar(state)
+        return max(row.exp.q for row in nearest) if nearest else 0.0
 
     def _most_similar(self, state: State) -> list[_Row]:
         """The rows of the stored state with the highest retrieval score (ties: more visits,
@@ -260,11 +261,9 @@ class EpisodeSession:
             if score is None:
                 score = self._score(state, rows[0].exp.state)
             candidates[state_id] = (score, rows)
-        if not candidates:
-            return []
-        best = min(candidates.items(), key=lambda item: (
-            -item[1][0], -sum(r.exp.visits for r in item[1][1]), item[0]))
-        return best[1][1]
+        top = best(candidates.items(), ident=lambda item: item[0], score=lambda item: (
+            item[1][0], sum(r.exp.visits for r in item[1][1])))
+        return top[1][1] if top else []
 
     def _score(self, query: State, stored: State) -> float:
         """The retrieval score of one stored state (same formula as `retrieval.retrieve`)."""
@@ -351,8 +350,8 @@ class EpisodeSession:
                           for row in rows.values() if row.touched}
         if limit is not None:
             for state_id in sorted(touched_states):
-                rows = sorted(self._rows[state_id].values(), key=lambda r: (
-                    r.exp.reward, r.touched, r.exp.created_at, r.id))
+                rows = ranked(self._rows[state_id].values(), lowest_first=True, ident=lambda r: r.id,
+                              score=lambda r: (r.exp.reward, r.touched, r.exp.created_at))
                 victims += [row.id for row in rows[:max(0, len(rows) - limit)]]
         if victims:
             self._drop(victims)
@@ -372,8 +371,8 @@ class EpisodeSession:
         surplus = len(states) - self.updater.max_states
         if surplus <= 0:
             return []
-        order = sorted(states, key=lambda s: (
-            states[s][0], s in touched_states, states[s][1], s))
+        order = ranked(states, lowest_first=True, ident=lambda s: s,
+                       score=lambda s: (states[s][0], s in touched_states, states[s][1]))
         return [row_id for state_id in order[:surplus] for row_id in states[state_id][2]]
 
     def _drop(self, row_ids: list[str]) -> None:

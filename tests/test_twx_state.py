@@ -72,10 +72,10 @@ def test_f_o_averages_the_text_and_the_action_shapes():
 
 
 def test_the_prompt_view():
-    state = state_of("twx", "You open the fridge.", INFO, ("open fridge: it is closed",))
+    state = state_of("twx", "You open the fridge.", INFO, ("open fridge",))
     lines = render(state).splitlines()
     assert lines[0] == f"Task: {INFO['task_description']}"
-    assert lines[1:3] == ["Last 5 actions:", "- open fridge: it is closed"]
+    assert lines[1:3] == ["Last 5 actions:", "- open fridge"]
     assert lines[3:5] == ["Observation:", "You open the fridge."]
     assert lines[lines.index("Valid actions:") + 1:] == [f"- {a}" for a in INFO["available_actions"]]
     assert all(line.strip() for line in lines)

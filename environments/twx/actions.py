@@ -13,6 +13,7 @@ import random
 import re
 from collections.abc import Sequence
 
+from environments.action_patterns import ActionPattern, fixed
 from environments.state import State
 from environments.syntax import ActionSyntax
 from environments.twx.state import available
@@ -50,9 +51,9 @@ def parse_action(text: str, valid_actions: Sequence[str] = ()) -> str | None:
     return None
 
 
-def action_patterns(state: State) -> list[tuple[str]]:
+def action_patterns(state: State) -> list[ActionPattern]:
     """Every valid action of a state as a literal action pattern, in the state's order."""
-    return [(action,) for action in available(state)]
+    return [fixed(action) for action in available(state)]
 
 
 def valid_actions(state: State, rng: random.Random) -> list[str]:

@@ -46,7 +46,7 @@ def exemplar_games(env: TwxEnv) -> dict[str, list[Game]]:
 
 
 def _history(steps: list[GoldStep], at: int) -> list[str]:
-    return [history_entry(s.action, helps(s.action)) for s in steps[:at]][-HISTORY_LENGTH:]
+    return [history_entry(s.action) for s in steps[:at]][-HISTORY_LENGTH:]
 
 
 def _useless_action(env: TwxEnv, seed: int, steps: list[GoldStep], at: int) -> tuple[str, float]:
