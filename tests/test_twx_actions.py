@@ -38,3 +38,22 @@ def test_patterns_are_literal_and_the_noop_is_no_valid_action():
     assert action_patterns(state) == [("inventory",), ("look around",), ("take notebook",)]
     assert valid_actions(state, random.Random(0)) == valid
     assert parse_action(NOOP, valid) is None
+
+
+def test_a_constrained_answer_is_a_valid_action_the_parser_reads_back():
+    """The agent compiles the patterns into one regex; every valid action passes it, in an
+    advice line and a ReAct answer, and the parser returns exactly that action."""
+    import re
+
+    from agent.constraints import ADVICE, REACT, AnswerConstraint
+
+    valid = ["look around", "put clean blue T-shirt in chest of drawers", "take used Q-tip"]
+    state = state_of("twx", "You are in the bedroom.", {"available_actions": valid})
+    advice = re.compile(AnswerConstraint(ADVICE, tuple(action_patterns(state))).regex())
+    react = re.compile(AnswerConstraint(REACT, tuple(action_patterns(state))).regex())
+    for action in valid:
+        line = f"{action} -> 0.7 It fits the room.\n"
+        assert advice.fullmatch(line) and parse_advice(line, SYNTAX).action == action
+        answer = f"Tidy up first.\nAction: {action}\n"
+        assert react.fullmatch(answer) and parse_react(answer, SYNTAX).action == action
+    assert not advice.fullmatch("take notebook -> 0.7 not listed here\n")
