@@ -19,7 +19,7 @@ from memory_store.paging import pages
 
 DEFAULT_PATH = Path("memory")
 DEFAULT_COLLECTION = "rememberer"
-COMPANION_SUFFIXES = (".tasks", ".episodes")  # helper collections kept beside each memory
+COMPANION_SUFFIXES = (".tasks", ".episodes", ".lease")  # helper collections kept beside each memory
 LOCK_NAME = "rememberer-writer.lock"
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")

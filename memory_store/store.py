@@ -21,11 +21,15 @@ loads to score every task exactly, and `<name>.episodes`, the ledger of applied 
 
 The store is the boundary of the memory: callers get plain data (experiences, rows as
 `rows.Row`, counts), never a Chroma collection. Every read of many rows goes through `pages`,
-every write through `_write` (the one place a writer lock or lease would wrap).
+every write through `_write`. On a Chroma server several processes may write one memory; they
+are serialised by a writer lease (lease.py): a read-modify-write runs inside `with
+store.writing():`, and `_write` refuses to write without the lease (fencing). An embedded folder
+has a file lock instead, held for as long as it is open.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -34,6 +38,7 @@ import numpy as np
 
 from memory_store.client import DEFAULT_COLLECTION, MemoryClient
 from memory_store.errors import MemoryStoreError
+from memory_store.lease import WriterLease
 from memory_store.paging import PAGE, pages
 from memory_store.records import ActionRecord, Experience, RetrievedState, State
 from memory_store.retrieval import retrieve as _retrieve
@@ -75,6 +80,8 @@ class ExperienceStore:
             self._episodes = chroma.get_or_create_collection(
                 name + ".episodes", embedding_function=None,
             )
+            self._lease = (WriterLease(chroma.get_or_create_collection(
+                name + ".lease", embedding_function=None)) if client.remote else None)
         except MemoryStoreError:
             raise
         except Exception as exc:  # noqa: BLE001 - chromadb validation errors
@@ -155,15 +162,24 @@ class ExperienceStore:
 
     # --- paging and writing: the only two ways rows move ----------------------------------
 
+    def writing(self) -> contextlib.AbstractContextManager:
+        """Hold the memory for writing: wrap every read-modify-write in `with store.writing():`.
+        On a server this takes the writer lease (waiting for other writers); elsewhere this
+        process is already the only writer. Re-entrant."""
+        return self._lease if self._lease is not None else contextlib.nullcontext()
+
     def _write(self, collection, operation: str, ids: Sequence[str], **columns) -> None:
         """Every change to the three collections: `operation` is add, upsert, update or
         delete; the columns are cut into batches Chroma accepts."""
         method = getattr(collection, operation)
         step = self._max_batch()
-        for start in range(0, len(ids), step):
-            part = slice(start, start + step)
-            method(ids=list(ids[part]),
-                   **{k: v[part] for k, v in columns.items() if v is not None})
+        with self.writing():
+            for start in range(0, len(ids), step):
+                if self._lease is not None:
+                    self._lease.check()
+                part = slice(start, start + step)
+                method(ids=list(ids[part]),
+                       **{k: v[part] for k, v in columns.items() if v is not None})
 
     def _max_batch(self) -> int:
         """Rows per write call; asked of Chroma once (a round trip on a server)."""
@@ -186,6 +202,10 @@ class ExperienceStore:
         batch = {exp.id: exp for exp in experiences}  # last one wins inside one call
         if not batch:
             return 0
+        with self.writing():
+            return self._add_batch(batch, replace)
+
+    def _add_batch(self, batch: dict[str, Experience], replace: bool) -> int:
         existing = self._existing_ids(self._rows, list(batch))
         new_ids = [i for i in batch if i not in existing]
         write_ids = list(batch) if replace else new_ids
@@ -238,6 +258,10 @@ class ExperienceStore:
         """Delete rows by id or metadata filter; returns how many were removed."""
         if ids is None and where is None:
             raise MemoryStoreError("delete needs ids or a where filter")
+        with self.writing():
+            return self._delete(ids, where)
+
+    def _delete(self, ids: Sequence[str] | None, where: dict | None) -> int:
         found = [row for page in pages(self._rows, ids=ids, where=where,
                                              include=["metadatas"])
                  for row in zip(page["ids"], page["metadatas"])]
