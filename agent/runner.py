@@ -73,7 +73,7 @@ class LockedMemory:
             return self.store.count()
 
 
-def open_memory(cfg: RunConfig):
+def open_memory(cfg: RunConfig, token: str | None = None):
     """The experience store of the run (embedded folder or server, a few tries for a server)."""
     from memory_store.embedding import Embedder
     from memory_store.store import ExperienceStore
@@ -82,7 +82,7 @@ def open_memory(cfg: RunConfig):
     return ExperienceStore.open(
         cfg.collection, path=path.resolve() if path is not None else None,
         host=cfg.chroma_host, port=cfg.chroma_port, embedder=Embedder(cfg.embedding_model),
-        attempts=CONNECT_ATTEMPTS)
+        attempts=CONNECT_ATTEMPTS, token=token)
 
 
 def seed_memory(store: Any, cfg: RunConfig) -> int:
@@ -162,7 +162,7 @@ class Runner:
     def open_memory(self) -> None:
         """Connect to the memory (a wrong embedding model or a dead server fails here)."""
         if self.cfg.policy == "rememberer" and self.store is None:
-            self.store = open_memory(self.cfg)
+            self.store = open_memory(self.cfg, self.inv.chroma_token)
             self.memory = LockedMemory(self.store)
 
     def prepare(self) -> None:

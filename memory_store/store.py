@@ -106,9 +106,11 @@ class ExperienceStore:
         embedder=None,
         client: MemoryClient | None = None,
         attempts: int = 1,
+        token: str | None = None,
     ) -> "ExperienceStore":
         """Open (or create) a memory. Pass `client` to share one connection between stores;
-        `attempts` > 1 retries a server that is not up yet (waiting 1 s, 2 s, ...)."""
+        `attempts` > 1 retries a server that is not up yet (waiting 1 s, 2 s, ...); `token`
+        (default: $CHROMA_TOKEN) is sent to a server with every request."""
         if embedder is None:
             from memory_store.embedding import Embedder
 
@@ -116,7 +118,7 @@ class ExperienceStore:
         owns = client is None
         if client is None:
             client = MemoryClient.connect(path, host=host, port=port, in_memory=in_memory,
-                                          read_only=read_only, attempts=attempts)
+                                          read_only=read_only, attempts=attempts, token=token)
         try:
             return cls(client, collection, embedder, owns_client=owns)
         except BaseException:
