@@ -82,6 +82,7 @@ class RunConfig:
     llm_cache: str | None
     no_cache: bool
     concurrency: int
+    workers: int  # training episodes per synchronous round (1: sequential, the paper's order)
     threads: int | None  # torch CPU threads (local LLM, embeddings); None: `default_threads()`
     name: str  # the run's name: part of every episode id, so it never changes on resume
     run_dir: str
@@ -209,6 +210,10 @@ def _add_settings(parser: argparse.ArgumentParser, actions: list[argparse.Action
     control.add_argument("--concurrency", type=int, metavar="N", default=1,
                          help="test episodes played at once, for server LLMs (training stays "
                               "sequential; default 1)")
+    control.add_argument("--workers", type=int, metavar="N", default=1,
+                         help="training episodes played at once in synchronous rounds: N episodes "
+                              "play against the memory as it stood at the round's start, then "
+                              "their updates are applied in task order (default 1: sequential)")
     control.add_argument("--threads", type=int, metavar="N", default=None,
                          help="CPU threads for the local LLM and the embeddings (default: half "
                               "the CPU cores, at least 1: on a busy machine more threads than free "
@@ -408,6 +413,7 @@ def check(cfg: RunConfig) -> None:
     positive("m", cfg.m, 0)
     positive("n_step", cfg.n_step)
     positive("concurrency", cfg.concurrency)
+    positive("workers", cfg.workers)
     positive("threads", cfg.threads)
     positive("token_budget", cfg.token_budget)
     positive("max_tokens", cfg.max_tokens)

@@ -187,12 +187,14 @@ class Runner:
         self.records = self.folder.records()
         self.done = {r["episode_id"] for r in self.records}
         pending = self.folder.read_pending()
-        if pending is not None and pending["record"]["episode_id"] not in self.done:
+        # One episode, or a whole round of them (--workers): apply those not applied yet.
+        for item in (pending or {}).get("episodes", [pending] if pending else []):
+            if item["record"]["episode_id"] in self.done:
+                continue
             if self.updater is None:
                 raise AgentError(f"{self.folder.path} has an unfinished training episode but this "
                                  "is not a training run; resume it with `rememberer train`")
-            self._apply(Episode(pending["record"], transitions_from_json(pending["transitions"])),
-                        write_pending=False)
+            self._update_memory(Episode(item["record"], transitions_from_json(item["transitions"])))
         self.folder.clear_pending()
 
     def _previous_start_count(self) -> int:
@@ -252,26 +254,47 @@ class Runner:
         bar.set_postfix_str(_running(mine, self.cfg.env) + (f", {skipped} solved before, skipped"
                                                               if skipped else ""))
         try:
-            for episode in self._play_all(split, epoch, todo, ids):
-                if split == "train":
-                    self._apply(episode)
-                else:
-                    self._finish(episode)
+            for episode in self._episodes(split, epoch, tasks, todo, ids):
                 mine.append(episode.record)
                 bar.set_postfix_str(_running(mine, self.cfg.env), refresh=False)
                 bar.update(1)
         finally:
             bar.close()
 
-    def _play_all(self, split: str, epoch: int, tasks: list[int], ids: dict[int, str]
-                  ) -> Iterator[Episode]:
+    def _episodes(self, split: str, epoch: int, tasks: list[int], todo: list[int],
+                  ids: dict[int, str]) -> Iterator[Episode]:
+        """Play the pass's remaining episodes, each applied to the memory (training) and recorded
+        before it is yielded. With --workers N, training goes in synchronous rounds: N tasks
+        (cut from the whole pass, so a resumed run has the same rounds) play at once against
+        the memory as it stood at the round's start, then the round is applied in task order."""
+        if split != "train" or self.cfg.workers == 1:
+            for episode in self._play_all(split, epoch, todo, ids):
+                if split == "train":
+                    self._apply(episode)
+                else:
+                    self._finish(episode)
+                yield episode
+            return
+        left = set(todo)
+        size = self.cfg.workers
+        for start in range(0, len(tasks), size):
+            round_tasks = [task for task in tasks[start:start + size] if task in left]
+            if round_tasks:
+                played = sorted(self._play_all(split, epoch, round_tasks, ids, workers=size),
+                                key=lambda episode: round_tasks.index(episode.record["task"]))
+                self._apply_round(played)
+                yield from played
+
+    def _play_all(self, split: str, epoch: int, tasks: list[int], ids: dict[int, str],
+                  workers: int | None = None) -> Iterator[Episode]:
         """Episodes in task order; test passes with --concurrency N play N at a time (the memory
         is frozen then), yielding each as it finishes."""
         def play(task: int) -> Episode:
             return play_episode(self.spec, self.env(), self.policy(), task, episode=ids[task],
                                 split=split, epoch=epoch)
 
-        workers = self.cfg.concurrency if split == "test" else 1
+        if workers is None:
+            workers = self.cfg.concurrency if split == "test" else 1
         if workers == 1 or len(tasks) < 2:
             for task in tasks:
                 yield play(task)
@@ -284,16 +307,25 @@ class Runner:
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
-    def _apply(self, episode: Episode, *, write_pending: bool = True) -> None:
+    def _apply(self, episode: Episode) -> None:
         """Write a training episode into the memory, crash-safe (see the module docstring)."""
-        if write_pending:
-            self.folder.write_json(PENDING_FILE, {
-                "record": episode.record, "transitions": transitions_to_json(episode.transitions)})
+        self.folder.write_json(PENDING_FILE, _pending(episode))
+        self._update_memory(episode)
+        self.folder.clear_pending()
+
+    def _apply_round(self, episodes: list[Episode]) -> None:
+        """A round of training episodes: all saved as pending first (so a resumed run applies
+        exactly these, not replays against a memory already part-updated), then applied in order."""
+        self.folder.write_json(PENDING_FILE, {"episodes": [_pending(e) for e in episodes]})
+        for episode in episodes:
+            self._update_memory(episode)
+        self.folder.clear_pending()
+
+    def _update_memory(self, episode: Episode) -> None:
         report = self.updater.apply(episode.record["episode_id"], episode.transitions, ended=True)
         episode.record["memory_update"] = {"applied": report.applied, "updated": report.updated,
                                            "added": report.added, "dropped": report.dropped}
         self._finish(episode)
-        self.folder.clear_pending()
 
     def _finish(self, episode: Episode) -> None:
         self.folder.append(episode.record)
@@ -327,6 +359,10 @@ class Runner:
     def close(self) -> None:
         if self.store is not None:
             self.store.close()
+
+
+def _pending(episode: Episode) -> dict:
+    return {"record": episode.record, "transitions": transitions_to_json(episode.transitions)}
 
 
 def _running(records: list[dict], env: str) -> str:
