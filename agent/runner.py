@@ -6,6 +6,8 @@ A run, as in the paper:
     for epoch in 1..E:
         train  play each training task (from epoch 2 on, skip those solved in epoch 1);
                after each episode the RLEM updater rewrites the memory's Q values
+               (--workers N: rounds of N episodes play at once against the memory of the
+               round's start, then are applied in task order)
         test   play every test task with the memory frozen (N at a time with --concurrency)
 
 The run folder (`runs/<name>/`) holds `config.toml` (the settings, to rerun), `episodes.jsonl`
@@ -16,7 +18,8 @@ Resume. Episode ids are `<run name>/<split>/epoch<k>/task<i>`, so they are the s
 run. A training episode is applied to the memory in three steps: its record and transitions go
 to `pending-episode.json`, the updater applies it (idempotent: an episode id it has applied
 before changes nothing), then the record is appended to `episodes.jsonl` and the pending file is
-removed. Wherever a run is killed, `--resume` finishes a pending episode from its file, skips
+removed (with --workers, a whole round goes to the pending file before its first update).
+Wherever a run is killed, `--resume` finishes a pending episode from its file, skips
 every episode already in `episodes.jsonl` and plays the rest, so the final memory is the one an
 uninterrupted run leaves.
 """

@@ -81,7 +81,7 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.5, help="seconds per LLM answer")
     parser.add_argument("--rounds", type=int, default=2, help="rounds timed at every N")
     parser.add_argument("--max-steps", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=Path("bench_parallel.json"))
+    parser.add_argument("--out", type=Path, default=Path("bench_results/parallel.json"))
     args = parser.parse_args()
     player = FakePlayerForTests(spec(ENV))
 
@@ -118,6 +118,7 @@ def main() -> None:
               f"{'yes' if r['meets_target'] else 'NO':>11}")
     print(f"fake LLM, two reruns at N = {largest}: memories "
           f"{'identical' if identical else 'DIFFERENT'}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({
         "date": time.strftime("%Y-%m-%d"), "delay": args.delay, "rounds": args.rounds,
         "max_steps": args.max_steps, "results": results, "reruns_identical": identical,
