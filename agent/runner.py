@@ -320,6 +320,9 @@ class Runner:
         """A round of training episodes: all saved as pending first (so a resumed run applies
         exactly these, not replays against a memory already part-updated), then applied in order."""
         self.folder.write_json(PENDING_FILE, {"episodes": [_pending(e) for e in episodes]})
+        # One batched encode of the round's task texts (the embedder keeps every text's vector,
+        # so the updates below find them embedded): much cheaper than one encode per episode.
+        self.store.embedder.encode(sorted({t.state.task for e in episodes for t in e.transitions}))
         for episode in episodes:
             self._update_memory(episode)
         self.folder.clear_pending()
