@@ -14,7 +14,7 @@ USER_ERRORS = (AgentError, EnvironmentDataError, MemoryStoreError)
 
 # Each module in agent/commands exposes `register(subparsers)`; the parser it adds sets
 # `func(args) -> int | None`.
-COMMAND_MODULES = ("train", "memory", "play", "report")
+COMMAND_MODULES = ("train", "memory", "play", "report", "experiment")
 
 
 def build_parser() -> argparse.ArgumentParser:

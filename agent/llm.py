@@ -11,9 +11,14 @@ Backends (pick with `make_llm(backend)`):
                in the environment variable REMEMBERER_TEST_LLM ("module:function"); the package
                ships no fake, and without that variable the backend does not exist.
 
-Every backend answers `complete(prompt, max_tokens=, stop=, temperature=)` with a `Completion`,
-cuts the text at the first stop string, keeps a per-instance `Usage` tally, and (unless disabled)
-reads and writes the SQLite response cache in `agent.llm_cache`.
+Every backend answers `complete(prompt, max_tokens=, stop=, temperature=, constraint=)` with a
+`Completion`, cuts the text at the first stop string, keeps a per-instance `Usage` tally, and
+(unless disabled) reads and writes the SQLite response cache in `agent.llm_cache`.
+
+`constraint` (an `agent.constraints.AnswerConstraint`, or None) is the shape the answer must
+have. The local backend enforces it while decoding; the openai backend sends it as guided-decoding
+parameters when `guided` names the server kind (``vllm``, ``llamacpp``) and ignores it for plain
+OpenAI (``none``); the fake ignores it. Callers still parse every answer.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from agent.constraints import AnswerConstraint
 from agent.errors import AgentError
 from agent.llm_cache import CachedAnswer, ResponseCache, cache_key
 
@@ -38,6 +44,7 @@ CACHE_DIR_ENV = "REMEMBERER_CACHE_DIR"
 BACKENDS = ("openai", "local", "llamacpp")
 TEST_BACKEND = "fake"
 TEST_BACKEND_VARIABLE = "REMEMBERER_TEST_LLM"  # "module:function"; set by the test suite only
+GUIDED = ("none", "vllm", "llamacpp")  # how the openai backend sends a constraint
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 OPENAI_MAX_STOP_SEQUENCES = 4  # the OpenAI API rejects more; the rest are applied client-side
@@ -76,7 +83,8 @@ class LLM(Protocol):
     usage: Usage
 
     def complete(
-        self, prompt: str, *, max_tokens: int = 128, stop: Sequence[str] = (), temperature: float | None = None
+        self, prompt: str, *, max_tokens: int = 128, stop: Sequence[str] = (), temperature: float | None = None,
+        constraint: AnswerConstraint | None = None,
     ) -> Completion: ...
 
     def count_tokens(self, text: str) -> int: ...
@@ -125,7 +133,8 @@ class BaseLLM:
         self._usage_lock = threading.Lock()
 
     def complete(
-        self, prompt: str, *, max_tokens: int = 128, stop: Sequence[str] = (), temperature: float | None = None
+        self, prompt: str, *, max_tokens: int = 128, stop: Sequence[str] = (), temperature: float | None = None,
+        constraint: AnswerConstraint | None = None,
     ) -> Completion:
         if not isinstance(prompt, str):
             raise AgentError(f"an LLM prompt must be text, got {type(prompt).__name__}")
@@ -137,11 +146,15 @@ class BaseLLM:
         if temp < 0:
             raise AgentError(f"temperature must be >= 0, got {temp}")
         stops = tuple(dict.fromkeys(s for s in stop if s))
+        if not self.enforces(constraint):
+            constraint = None  # not sent, so it cannot change the answer or the cache key
 
         key = None
         params: dict[str, Any] = {}
         if self.cache is not None:
             params = {"temperature": temp, "max_tokens": max_tokens, "stop": sorted(stops), **self._cache_params()}
+            if constraint is not None:
+                params["constraint"] = constraint.key()
             key = cache_key(self.name, prompt, params)
             hit = self.cache.get(key)
             if hit is not None:
@@ -150,7 +163,7 @@ class BaseLLM:
                     self.usage.cached_calls += 1
                 return Completion(hit.text, hit.prompt_tokens, hit.completion_tokens, cached=True)
 
-        raw = self._generate(prompt, max_tokens=max_tokens, stop=stops, temperature=temp)
+        raw = self._generate(prompt, max_tokens=max_tokens, stop=stops, temperature=temp, constraint=constraint)
         result = Completion(truncate_at_stop(raw.text, stops), raw.prompt_tokens, raw.completion_tokens)
         if self.cache is not None and key is not None:
             answer = CachedAnswer(result.text, result.prompt_tokens, result.completion_tokens)
@@ -164,7 +177,12 @@ class BaseLLM:
     def count_tokens(self, text: str) -> int:
         return estimate_tokens(text)
 
-    def _generate(self, prompt: str, *, max_tokens: int, stop: tuple[str, ...], temperature: float) -> Completion:
+    def enforces(self, constraint: AnswerConstraint | None) -> bool:
+        """True when this backend makes answers follow `constraint` (False: it is dropped)."""
+        return False
+
+    def _generate(self, prompt: str, *, max_tokens: int, stop: tuple[str, ...], temperature: float,
+                  constraint: AnswerConstraint | None = None) -> Completion:
         raise NotImplementedError
 
     def _cache_params(self) -> dict[str, Any]:
@@ -181,6 +199,10 @@ class OpenAILLM(BaseLLM):
     it to /completions as is. Rate limits (429), server errors (5xx), timeouts and refused connections
     are retried `max_retries` times with exponential backoff (honouring Retry-After); then, or on any
     other HTTP error, an `AgentError` with one line is raised.
+
+    `guided` says how a constraint travels: ``vllm`` sends its regular expression as
+    ``structured_outputs: {"regex": ...}`` (vLLM >= 0.10.2), ``llamacpp`` sends its GBNF grammar as
+    ``grammar`` (llama.cpp's server), ``none`` sends nothing (plain OpenAI: free text + the parser).
     """
 
     def __init__(
@@ -195,6 +217,7 @@ class OpenAILLM(BaseLLM):
         max_retries: int,
         retry_backoff: float,
         cache: ResponseCache | None,
+        guided: str = "none",
     ) -> None:
         import openai  # deferred: importing openai costs ~0.5 s and the local backend never needs it
 
@@ -206,6 +229,9 @@ class OpenAILLM(BaseLLM):
         self.max_retries = max_retries
         self.retry_backoff = retry_backoff
         self.max_retry_delay = 60.0
+        if guided not in GUIDED:
+            raise AgentError(f"unknown guided-decoding style {guided!r}; use one of {', '.join(GUIDED)}")
+        self.guided = guided
         self._openai = openai
         self._client = openai.OpenAI(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0)
         self._jitter = random.Random(0)
@@ -213,10 +239,18 @@ class OpenAILLM(BaseLLM):
     def _cache_params(self) -> dict[str, Any]:
         return {"api": self.api}
 
-    def _generate(self, prompt: str, *, max_tokens: int, stop: tuple[str, ...], temperature: float) -> Completion:
+    def enforces(self, constraint: AnswerConstraint | None) -> bool:
+        return constraint is not None and self.guided != "none"
+
+    def _generate(self, prompt: str, *, max_tokens: int, stop: tuple[str, ...], temperature: float,
+                  constraint: AnswerConstraint | None = None) -> Completion:
         request: dict[str, Any] = {"model": self.model, "max_tokens": max_tokens, "temperature": temperature}
         if stop:
             request["stop"] = list(stop[:OPENAI_MAX_STOP_SEQUENCES])
+        if constraint is not None and self.guided == "vllm":
+            request["extra_body"] = {"structured_outputs": {"regex": constraint.regex()}}
+        elif constraint is not None and self.guided == "llamacpp":
+            request["extra_body"] = {"grammar": constraint.gbnf()}
         last_error: Exception | None = None
         for attempt in range(self.max_retries + 1):
             if attempt:
@@ -354,6 +388,8 @@ def make_llm(
     api: str | None = None,
     seed: int = 0,
     retry_backoff: float = 1.0,
+    guided: str = "none",
+    local_options: dict[str, Any] | None = None,
 ) -> LLM:
     """Build an LLM backend.
 
@@ -362,7 +398,8 @@ def make_llm(
     The test backend (see `backend_names`) gets `fake_responder` and `env` (the environment it
     will play) and only caches when given an explicit `cache_path`, so tests never touch the
     user's cache. `api` (chat/completion/auto) and `retry_backoff` only matter for ``openai``;
-    `seed` for the sampling backends.
+    `seed` for the sampling backends; `guided` (none/vllm/llamacpp) how ``openai`` sends
+    constraints; `local_options` are keyword arguments of `LocalGemmaLLM` (threads, decode_threads, reuse_prefix).
     """
     if backend is None or not backend.strip():
         backend = "openai" if os.environ.get("OPENAI_API_KEY") else "local"
@@ -401,13 +438,15 @@ def make_llm(
             max_retries=max_retries,
             retry_backoff=retry_backoff,
             cache=cache,
+            guided=guided,
         )
 
     from agent.llm_local import LlamaCppLLM, LocalGemmaLLM
 
     models_dir = default_cache_dir() / "models"
     if backend == "local":
-        return LocalGemmaLLM(model=model, temperature=temperature, seed=seed, models_dir=models_dir, cache=cache)
+        return LocalGemmaLLM(model=model, temperature=temperature, seed=seed, models_dir=models_dir, cache=cache,
+                             **(local_options or {}))
     return LlamaCppLLM(model=model, temperature=temperature, seed=seed, models_dir=models_dir, cache=cache)
 
 
@@ -455,6 +494,13 @@ def add_llm_arguments(parser: argparse.ArgumentParser, *, backend_flag: str = "-
         group.add_argument("--seed", type=int, default=0, help=seed_help or "sampling seed of the local backends (default 0)"),
         group.add_argument("--llm-cache", type=Path, default=None, help="response cache file (default: under REMEMBERER_CACHE_DIR)"),
         group.add_argument("--no-cache", action="store_true", help="do not read or write the LLM response cache"),
+        group.add_argument(
+            "--guided",
+            choices=GUIDED,
+            default="none",
+            help="openai backend: send the valid actions as guided decoding to a vllm server "
+            "(structured_outputs regex) or a llamacpp server (GBNF grammar); none: free text + the parser (default)",
+        ),
     ]
     return actions
 
@@ -473,4 +519,5 @@ def llm_from_args(args: argparse.Namespace) -> LLM:
         use_cache=not args.no_cache,
         api=args.api,
         seed=args.seed,
+        guided=args.guided,
     )

@@ -23,6 +23,7 @@ from typing import Any
 
 from filelock import FileLock
 
+from agent.constraints import AnswerConstraint
 from agent.errors import AgentError
 from agent.llm import BaseLLM, Completion
 from agent.llm_cache import ResponseCache
@@ -133,19 +134,29 @@ class _BundledGemmaLLM(BaseLLM):
 class LocalGemmaLLM(_BundledGemmaLLM):
     """Gemma 3 270M with transformers, completion-style and deterministic.
 
-    temperature 0 decodes greedily; temperature > 0 samples with a generator re-seeded from `seed`
-    on every call, so the same prompt always gives the same text. Generation stops early once a
-    stop string appears (transformers' `stop_strings` criterion), and the text is cut before it.
-    Calls from several threads are served one at a time (torch already uses every core).
+    Decoding runs in `agent.local_decoding.Decoder`: the key/value cache of prompt blocks seen
+    before is reused, an `AnswerConstraint` is enforced token by token with llguidance, and prompt
+    processing and decoding use their own thread counts (`threads`, default: torch's current
+    setting; `decode_threads`, default 1: decoding one token is memory bound and a second thread
+    mostly waits). temperature 0 decodes greedily; temperature > 0 samples with a generator seeded
+    from `seed` on every call, so the same prompt always gives the same text. Generation stops
+    once a stop string appears, and the text is cut before it. Calls from several threads are
+    served one at a time.
     """
 
     backend = "local"
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, threads: int | None = None, decode_threads: int | None = 1,
+                 reuse_prefix: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.threads = threads
+        self.decode_threads = decode_threads
+        self.reuse_prefix = reuse_prefix
         self.load_seconds: float | None = None  # how long `load()` took, for reports and benchmarks
+        self.last_stats: Any = None  # `DecodeStats` of the latest model call
         self._tokenizer: Any = None
         self._model: Any = None
+        self._decoder: Any = None
 
     def _load_tokenizer(self) -> Any:
         with self._lock:
@@ -163,10 +174,19 @@ class LocalGemmaLLM(_BundledGemmaLLM):
                 return
             start = time.perf_counter()
             tokenizer = self._load_tokenizer()
+            import torch
             from transformers import AutoModelForCausalLM
 
-            model = AutoModelForCausalLM.from_pretrained(ensure_converted(self.models_dir), local_files_only=True)
+            from agent.local_decoding import Decoder
+
+            folder = ensure_converted(self.models_dir)
+            model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True)
             model.eval()
+            threads = self.threads or torch.get_num_threads()
+            self._decoder = Decoder(
+                model, tokenizer, prefill_threads=threads, decode_threads=self.decode_threads or threads,
+                reuse_prefix=self.reuse_prefix, boundary_ids=frozenset(_block_end_ids(tokenizer)),
+                tokenizer_file=folder / "tokenizer.json")
             self._model, self._tokenizer = model, tokenizer
             self.load_seconds = time.perf_counter() - start
 
@@ -174,33 +194,37 @@ class LocalGemmaLLM(_BundledGemmaLLM):
         """Gemma's own token count (without the begin-of-text token)."""
         return len(self._load_tokenizer()(text, add_special_tokens=False)["input_ids"])
 
-    def _generate(self, prompt: str, *, max_tokens: int, stop: tuple[str, ...], temperature: float) -> Completion:
-        import torch
+    def enforces(self, constraint: AnswerConstraint | None) -> bool:
+        return constraint is not None
 
+    def _generate(self, prompt: str, *, max_tokens: int, stop: tuple[str, ...], temperature: float,
+                  constraint: AnswerConstraint | None = None) -> Completion:
         self.load()
         with self._lock:
-            tokenizer, model = self._tokenizer, self._model
-            inputs = tokenizer(prompt, return_tensors="pt")
-            n_prompt = int(inputs["input_ids"].shape[1])
-            limit = int(model.config.max_position_embeddings)
-            if n_prompt + max_tokens > limit:
+            tokenizer = self._tokenizer
+            ids = tokenizer(prompt)["input_ids"]
+            limit = int(self._model.config.max_position_embeddings)
+            if len(ids) + max_tokens > limit:
                 raise AgentError(
-                    f"the prompt has {n_prompt} tokens; with max_tokens={max_tokens} that exceeds "
+                    f"the prompt has {len(ids)} tokens; with max_tokens={max_tokens} that exceeds "
                     f"{GEMMA_MODEL}'s context of {limit} tokens"
                 )
-            options: dict[str, Any] = {"max_new_tokens": max_tokens, "pad_token_id": tokenizer.pad_token_id}
-            if stop:
-                options.update(stop_strings=list(stop), tokenizer=tokenizer)
-            if temperature > 0:
-                options.update(do_sample=True, temperature=temperature)
-            else:
-                options.update(do_sample=False)
-            with torch.inference_mode(), torch.random.fork_rng(devices=[]):
-                torch.manual_seed(self.seed)
-                output = model.generate(**inputs, **options)
-            new_tokens = output[0, n_prompt:]
-            text = tokenizer.decode(new_tokens, skip_special_tokens=True)
-        return Completion(text, n_prompt, int(new_tokens.shape[0]))
+
+            def stopped(new_ids: list[int]) -> bool:
+                text = tokenizer.decode(new_ids[-16:], skip_special_tokens=True)
+                return any(s in text for s in stop)
+
+            new_ids, self.last_stats = self._decoder.generate(
+                ids, max_tokens=max_tokens, temperature=temperature, seed=self.seed,
+                regex=constraint.regex() if constraint is not None else None,
+                stop_check=stopped if stop else None)
+            text = tokenizer.decode(new_ids, skip_special_tokens=True)
+        return Completion(text, len(ids), len(new_ids))
+
+
+def _block_end_ids(tokenizer: Any) -> list[int]:
+    """Token ids whose text ends a blank-line-separated block of a prompt (they end in "\n\n")."""
+    return sorted(i for token, i in tokenizer.get_vocab().items() if token.endswith("\n\n"))
 
 
 def ensure_gguf(models_dir: Path) -> Path:
@@ -246,7 +270,8 @@ class LlamaCppLLM(_BundledGemmaLLM):
     def count_tokens(self, text: str) -> int:
         return len(self.load().tokenize(text.encode("utf-8"), add_bos=False))
 
-    def _generate(self, prompt: str, *, max_tokens: int, stop: tuple[str, ...], temperature: float) -> Completion:
+    def _generate(self, prompt: str, *, max_tokens: int, stop: tuple[str, ...], temperature: float,
+                  constraint: AnswerConstraint | None = None) -> Completion:
         llama = self.load()
         with self._lock:
             out = llama.create_completion(

@@ -11,6 +11,11 @@ attempt at a higher temperature so that a response cache does not hand back the 
 after that the step becomes the spec's no-op action, which the environment ignores but counts.
 A policy never raises because of what the model wrote; errors of the LLM backend itself
 (e.g. an unreachable server) do propagate.
+
+Constrained decoding: unless `constrain=False`, every call carries an `AnswerConstraint` built from
+the environment spec's action patterns for the state (the valid actions) and the prompt's answer format.
+Backends that can enforce it (the local model; vLLM / llama.cpp servers with `--guided`) then only
+write valid answers; the parser still reads every answer, so unconstrained backends work as before.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from agent.constraints import ADVICE, REACT, AnswerConstraint
 from agent.errors import AgentError
 from agent.parsing import ParsedAction, parse_advice, parse_react
 from environments.spec import EnvSpec
@@ -39,7 +45,8 @@ class LLM(Protocol):
     name: str
 
     def complete(self, prompt: str, *, max_tokens: int = 128, stop: Sequence[str] = (),
-                 temperature: float | None = None) -> Any: ...
+                 temperature: float | None = None,
+                 constraint: AnswerConstraint | None = None) -> Any: ...
 
     def count_tokens(self, text: str) -> int: ...
 
@@ -88,9 +95,11 @@ class PromptPolicy:
     """The shared step loop; subclasses say how to build the prompt and read the answer."""
 
     name = "prompt"
+    answer_format = ADVICE
 
     def __init__(self, spec: EnvSpec, llm: LLM, *, seed: int = 0, max_tokens: int = 128,
-                 max_attempts: int = MAX_ATTEMPTS, token_budget: int = DEFAULT_TOKEN_BUDGET):
+                 max_attempts: int = MAX_ATTEMPTS, token_budget: int = DEFAULT_TOKEN_BUDGET,
+                 constrain: bool = True):
         if max_attempts < 1:
             raise AgentError(f"max_attempts must be at least 1, not {max_attempts}")
         self.spec = spec
@@ -99,6 +108,7 @@ class PromptPolicy:
         self.max_tokens = max_tokens
         self.max_attempts = max_attempts
         self.token_budget = token_budget
+        self.constrain = constrain
         self.history: list[str] = []
         self.rng = random.Random(f"{seed}")
 
@@ -115,10 +125,12 @@ class PromptPolicy:
         prompt, decision = self._prompt(state)
         decision.budget_tokens = prompt.budget_tokens
         stop = self._stop()
+        constraint = self.constraint(state)
         for attempt in range(self.max_attempts):
             temperature = None if attempt == 0 else RETRY_TEMPERATURES[min(attempt, len(RETRY_TEMPERATURES)) - 1]
+            options = {"constraint": constraint} if constraint is not None else {}
             completion = self.llm.complete(prompt.text, max_tokens=self.max_tokens, stop=stop,
-                                           temperature=temperature)
+                                           temperature=temperature, **options)
             decision.attempts += 1
             decision.llm_calls += 1
             decision.cached_calls += int(bool(getattr(completion, "cached", False)))
@@ -133,8 +145,16 @@ class PromptPolicy:
             decision.failures.append(f"attempt {attempt + 1}: {parsed.error}")
         else:
             decision.action, decision.reason = self.spec.noop, NOOP_REASON
-        self.history = (self.history + [history_entry(decision.action, decision.reason)])[-HISTORY_LENGTH:]
+        self.history = (self.history + [history_entry(decision.action)])[-HISTORY_LENGTH:]
         return decision
+
+    def constraint(self, state: State) -> AnswerConstraint | None:
+        """The answers allowed in `state`: the prompt's format around one valid action (None when
+        constraining is off or the state lists no action)."""
+        if not self.constrain or self.spec.action_patterns is None:
+            return None
+        patterns = tuple(self.spec.action_patterns(state))
+        return AnswerConstraint(self.answer_format, patterns) if patterns else None
 
     # --- for subclasses -----------------------------------------------------------------------
     def _prompt(self, state: State) -> tuple[Prompt, Decision]:
@@ -212,6 +232,7 @@ class ReActPolicy(PromptPolicy):
     """Think, then act: fixed worked steps with reasoning lines, then `Action: <action>`."""
 
     name = "react"
+    answer_format = REACT
 
     def __init__(self, spec: EnvSpec, llm: LLM, exemplars: Sequence[ReactExemplar], *,
                  max_tokens: int = 192, **kwargs: Any):
@@ -237,11 +258,11 @@ POLICY_NAMES = ("rememberer", "llm-only", "react")
 def make_policy(name: str, spec: EnvSpec, llm: LLM, *, store: Retriever | None = None,
                 exemplar_set: str = "E0", m: int = 2, lam: float = 0.5, no_random: bool = False,
                 no_discouraged: bool = False, seed: int = 0,
-                token_budget: int = DEFAULT_TOKEN_BUDGET) -> PromptPolicy:
+                token_budget: int = DEFAULT_TOKEN_BUDGET, constrain: bool = True) -> PromptPolicy:
     """A policy by name, as the runner's `--policy` flag names them."""
     from agent.exemplars import load_exemplar_states, load_react_exemplars
 
-    common = {"seed": seed, "token_budget": token_budget}
+    common = {"seed": seed, "token_budget": token_budget, "constrain": constrain}
     if name == "rememberer":
         if store is None:
             raise AgentError("the rememberer policy needs an experience memory")

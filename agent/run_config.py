@@ -81,6 +81,8 @@ class RunConfig:
     seed: int
     llm_cache: str | None
     no_cache: bool
+    guided: str  # how the openai backend sends the answer constraint: none | vllm | llamacpp
+    free_text: bool  # no constrained decoding: the model writes free text, the parser reads it
     concurrency: int
     workers: int  # training episodes per synchronous round (1: sequential, the paper's order)
     threads: int | None  # torch CPU threads (local LLM, embeddings); None: `default_threads()`
@@ -172,6 +174,10 @@ def _add_settings(parser: argparse.ArgumentParser, actions: list[argparse.Action
     retrieval.add_argument("--max-tokens", type=int, metavar="N", default=None,
                            help="tokens the LLM may write per answer (default: the quick setting, "
                                 "48, enough for one advice line; ReAct 192; the paper configs 128)")
+    retrieval.add_argument("--free-text", action="store_true", default=False,
+                           help="do not constrain answers to the valid actions of the state (the "
+                                "local model and --guided servers otherwise can only write a valid "
+                                "action); the parser alone reads what the model wrote")
     retrieval.add_argument("--no-random", action="store_true", default=False,
                            help="ablation: advice = top and bottom recorded actions, no random exploration")
     retrieval.add_argument("--no-discouraged", action="store_true", default=False,
@@ -266,20 +272,27 @@ def read_toml(path: Path, parser: argparse.ArgumentParser) -> dict[str, Any]:
         raise AgentError(f"cannot read config file {path}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise AgentError(f"config file {path} is not valid TOML: {exc}") from None
+    return checked_settings(data, parser, where=str(path))
+
+
+def checked_settings(data: dict[str, Any], parser: argparse.ArgumentParser, *,
+                     where: str) -> dict[str, Any]:
+    """Settings keyed as in a TOML file, by destination, type-checked against the flags; errors
+    name `where` (a file, or a table of one)."""
     actions = setting_actions(parser)
     out: dict[str, Any] = {}
     for key, value in data.items():
         action = actions.get(key) or actions.get(key.replace("_", "-"))
         if action is None:
-            raise AgentError(f"{path}: unknown key {key!r} (keys are the flags of `rememberer train` "
+            raise AgentError(f"{where}: unknown key {key!r} (keys are the flags of `rememberer train` "
                              f"without dashes, e.g. train-set, lambda, initial-memory)")
-        out[action.dest] = _checked_value(path, key, value, action)
+        out[action.dest] = _checked_value(where, key, value, action)
     return out
 
 
-def _checked_value(path: Path, key: str, value: Any, action: argparse.Action) -> Any:
+def _checked_value(where: str, key: str, value: Any, action: argparse.Action) -> Any:
     def wrong(kind: str) -> AgentError:
-        return AgentError(f"{path}: {key} must be {kind}, got {value!r}")
+        return AgentError(f"{where}: {key} must be {kind}, got {value!r}")
 
     if action.nargs == 0:  # store_true
         if not isinstance(value, bool):

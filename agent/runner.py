@@ -31,7 +31,7 @@ import json
 import sys
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +157,8 @@ class Runner:
                 cfg.policy, self.spec, self.llm, store=self.memory,
                 exemplar_set=cfg.initial_memory if cfg.initial_memory in EXEMPLAR_SETS else "E0",
                 m=cfg.m, lam=cfg.effective_lambda, no_random=cfg.no_random,
-                no_discouraged=cfg.no_discouraged, seed=cfg.seed, token_budget=cfg.token_budget)
+                no_discouraged=cfg.no_discouraged, seed=cfg.seed, token_budget=cfg.token_budget,
+                constrain=not cfg.free_text)
             if cfg.max_tokens is not None:
                 self._local.policy.max_tokens = cfg.max_tokens
         return self._local.policy
@@ -291,7 +292,7 @@ class Runner:
     def _play_all(self, split: str, epoch: int, tasks: list[int], ids: dict[int, str],
                   workers: int | None = None) -> Iterator[Episode]:
         """Episodes in task order; test passes with --concurrency N play N at a time (the memory
-        is frozen then), yielding each as it finishes."""
+        is frozen then), still yielded in task order."""
         def play(task: int) -> Episode:
             return play_episode(self.spec, self.env(), self.policy(), task, episode=ids[task],
                                 split=split, epoch=epoch)
@@ -305,7 +306,7 @@ class Runner:
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="episode")
         try:
             futures = [pool.submit(play, task) for task in tasks]
-            for future in as_completed(futures):
+            for future in futures:  # in task order, so the episode log is the same every run
                 yield future.result()
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

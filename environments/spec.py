@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from environments.action_patterns import ActionPattern
 from environments.errors import EnvironmentDataError
-from environments.state import HISTORY_LENGTH, State
+from environments.state import HISTORY_LENGTH, State, history_pair
 from environments.syntax import ActionSyntax
 
 NO_HISTORY = "(none yet)"
@@ -185,13 +186,17 @@ class EnvSpec:
     paper: Mapping[str, Any] = field(default_factory=dict)  # the published runs' settings
     fields: tuple[StateField, ...] = ()  # the environment's own state fields
     noop: str = "NOOP"  # sent when the model gave nothing usable; the environment ignores it
-    # every valid action of a state as literal pieces and free-text slots (constrained decoding)
-    action_patterns: Callable[[State], list] | None = None
+    # every valid action of a state as literal pieces and free-text slots (constrained decoding;
+    # environments.action_patterns)
+    action_patterns: Callable[[State], list[ActionPattern]] | None = None
     scoring: Scoring = Scoring()
     play: PlayView = PlayView()
     pool: PoolLayout | None = None
     exemplar_dir: Path | None = None  # holds E0.jsonl, E1.jsonl, E2.jsonl
     exemplar_scripts: tuple[ExemplarScript, ...] = ()
+    # a scripted action as played on a screen (observation) -> the action sent; lets scripts
+    # name what they click (a title) rather than where a ranking put it (ValueError: not there)
+    exemplar_action: Callable[[str, str], str] | None = None
     legacy_identity: Callable[[State], tuple[str, ...]] | None = None  # see `identity`
 
     # --- the environment -----------------------------------------------------------------
@@ -256,8 +261,9 @@ def observation_lines(text: str) -> list[str]:
 
 
 def history_lines(state: State) -> list[str]:
-    """The "Last N actions:" block of a prompt view."""
+    """The "Last N actions:" block of a prompt view. Only the action of an entry is shown:
+    entries imported from the original pools (and older memories) also carry a reason."""
     lines = [f"Last {HISTORY_LENGTH} actions:"]
     entries = state.history[-HISTORY_LENGTH:]
-    lines += [f"- {entry}" for entry in entries] if entries else [f"- {NO_HISTORY}"]
+    lines += [f"- {history_pair(entry)[0]}" for entry in entries] if entries else [f"- {NO_HISTORY}"]
     return lines

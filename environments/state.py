@@ -9,11 +9,13 @@ rewards, ...). The spec also says which of them identify the state.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+_ACTION_END = re.compile(r"(?:[\])]|^[A-Za-z_]+): ")  # "<action>: <reason>" split point
 HISTORY_LENGTH = 5  # how many of the latest actions a state carries (and the prompt shows)
 
 
@@ -30,10 +32,26 @@ def task_id_of(env: str, task: str) -> str:
     return digest("task", env, task)
 
 
-def history_entry(action: str, reason: str) -> str:
-    """How one past action is written into `State.history` (and shown in prompts)."""
+def history_entry(action: str) -> str:
+    """How one past action is written into `State.history` and the prompt: the action alone.
+    (Writing `action: reason` there taught the model to answer in that shape instead of the
+    `action -> value reason` the prompt asks for; the reasons also cost many prompt tokens.)"""
+    return " ".join(action.split())
+
+
+def history_text(action: str, reason: str) -> str:
+    """An imported history entry "<action>: <reason>" (the original pools keep both)."""
     reason = " ".join(reason.split())
     return f"{action}: {reason}" if reason else action
+
+
+def history_pair(text: str) -> tuple[str, str]:
+    """(action, reason) of a history entry: split at the first ": " after a complete action
+    (an entry that is an action alone gives an empty reason)."""
+    match = _ACTION_END.search(text)
+    if match is None:
+        return text, ""
+    return text[:match.end() - 2], text[match.end():]
 
 
 @dataclass(frozen=True)
@@ -44,7 +62,7 @@ class State:
     env: str
     task: str
     observation: str
-    history: tuple[str, ...] = ()  # last actions, rendered with their reasons (history_entry)
+    history: tuple[str, ...] = ()  # last actions (history_entry; imported pools: history_text)
     details: Mapping[str, Any] = field(default_factory=dict)  # the environment's own fields
 
     def get(self, name: str, default: Any = None) -> Any:

@@ -22,6 +22,7 @@ DEFAULT_COLLECTION = "rememberer"
 COMPANION_SUFFIXES = (".tasks", ".episodes", ".lease")  # helper collections kept beside each memory
 LOCK_NAME = "rememberer-writer.lock"
 TOKEN_VARIABLE = "CHROMA_TOKEN"
+SEQUENCE_ROW = "rememberer:next-seq"  # reserved id in the episode ledger (see store.py)
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
@@ -163,7 +164,9 @@ class MemoryClient:
 
         def count(suffix: str) -> int:
             try:
-                return self._chroma.get_collection(name + suffix).count()
+                companion = self._chroma.get_collection(name + suffix)
+                reserved = companion.get(ids=[SEQUENCE_ROW], include=[])["ids"]
+                return companion.count() - len(reserved)
             except Exception:  # noqa: BLE001 - a memory made by other tools may lack a companion
                 return 0
 

@@ -20,9 +20,10 @@ format back (tuple keys, shared action tuples as anchors and aliases), loadable 
 Mapping to the memory's records:
 - the key <-> state conversion is the environment's (WebShop, for one, removes the key's
   "Instruction: " prefix on import and adds it on export: `State.task` holds the bare request);
-- `action_history` tuples become `State.history` strings "<action>: <reason>" (as
-  `environments.state.history_entry` writes them; whitespace in the reason collapsed), split back on
-  export at the first ": " that follows a complete action.
+- `action_history` tuples become `State.history` strings "<action>: <reason>"
+  (`environments.state.history_text`; whitespace in the reason collapsed), split back on export at
+  the first ": " that follows a complete action (`history_pair`). The agent's own history holds
+  the actions alone, and prompts show only the action of an entry.
 - The state's `number` and the record `id` are not stored: on export `number` is the sum of the
   action visits and `id` numbers the states oldest first.
 
@@ -47,9 +48,10 @@ from pathlib import Path
 import yaml
 
 from environments import registry
+from environments.state import history_pair, history_text
 from memory_store.errors import MemoryStoreError
 from memory_store.records import (
-    Experience, experience_from_json, experience_to_json, history_entry, is_empty,
+    Experience, experience_from_json, experience_to_json, is_empty,
     normalize_action,
 )
 from memory_store.store import ExperienceStore
@@ -57,7 +59,6 @@ from memory_store.store import ExperienceStore
 TUPLE_TAG = "tag:yaml.org,2002:python/tuple"
 FORMATS = ("yaml", "jsonl")
 CONFLICT_MODES = ("skip", "merge", "replace")
-_ACTION_END = re.compile(r"(?:[\])]|^[A-Za-z_]+): ")  # "<action>: <reason>" split point
 
 
 # --- YAML: loading and dumping ---------------------------------------------------------------
@@ -152,19 +153,6 @@ def _is_number(value: object) -> bool:
 def _string_tuple(value: object, size: int) -> bool:
     return (isinstance(value, tuple) and len(value) == size
             and all(isinstance(v, str) for v in value))
-
-
-def history_text(action: str, reason: str) -> str:
-    """One `action_history` entry as a `State.history` string."""
-    return history_entry(action, reason)
-
-
-def history_pair(text: str) -> tuple[str, str]:
-    """Inverse of `history_text`: split at the first ": " after a complete action."""
-    match = _ACTION_END.search(text)
-    if match is None:
-        return text, ""
-    return text[:match.end() - 2], text[match.end():]
 
 
 def _pool_layouts() -> dict:
@@ -428,7 +416,8 @@ def write_experiences(store: ExperienceStore, experiences: Sequence[Experience],
     """Write into the store: (new rows, existing rows skipped / merged / replaced).
 
     skip keeps what the memory has (idempotent); merge combines visit-weighted with
-    `merge_pair`; replace overwrites the stored experience.
+    `merge_pair`; replace overwrites the stored experience. New rows are numbered (their
+    creation sequence, which breaks ranking ties) oldest `created_at` first, else in file order.
     """
     if on_conflict not in CONFLICT_MODES:
         raise MemoryStoreError(f"unknown conflict mode {on_conflict!r}; use skip, merge or replace")
@@ -436,7 +425,8 @@ def write_experiences(store: ExperienceStore, experiences: Sequence[Experience],
     if on_conflict == "merge":
         experiences = [merge_pair(existing[e.id], e) if e.id in existing else e
                        for e in experiences]
-    new = store.add(experiences, replace=on_conflict != "skip")
+    new = store.add(sorted(experiences, key=lambda e: e.created_at),
+                    replace=on_conflict != "skip")
     return new, len(existing)
 
 

@@ -5,12 +5,17 @@ environment's spec compares patterns instead) share f_g. f_g is computed exactly
 embeddings), groups are visited in decreasing f_g, and the search stops once even a perfect
 f_o = 1 in the next group, λ·f_g + (1-λ), could not beat (or tie) the m-th best score found. The
 answer is then the same as scoring every stored state, which `brute_force_retrieve` does for
-tests and benchmarks. Ties go to the state with more visits, then to the smaller state id.
+tests and benchmarks.
+
+Ties go to the state with more visits, then to the older state (the one whose first row was
+written first: `records.state_order`), then to the smaller state id
+(`memory_store.ranking`). Older-first is the
+original's rule: it sorted candidates by (score, visits) with a stable sort over its records in
+insertion order. The agent's exemplars and the updater's bootstrap state use this one order.
 """
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable, Iterator
 
 import numpy as np
@@ -18,8 +23,9 @@ import numpy as np
 from environments.registry import spec
 from environments.spec import Similarity
 from memory_store.errors import MemoryStoreError
+from memory_store.ranking import ranked, top_indices
 from memory_store.records import RetrievedState, State
-from memory_store.rows import action_record, row_to_experience
+from memory_store.rows import action_record, best_actions_first, row_to_experience
 
 # `store` below is a `memory_store.store.ExperienceStore` (not imported: the store imports this).
 
@@ -46,22 +52,23 @@ def _groups(store, state: State, similarity: Similarity,
     are the stored pattern labels (used when f_g compares patterns)."""
     if similarity.pattern_similarity is not None:
         query = similarity.pattern(state)
-        scored = sorted((-similarity.pattern_similarity(query, p), p) for p in patterns)
-        yield from ((-negative, "pattern", p) for negative, p in scored)
+        f_g = {p: similarity.pattern_similarity(query, p) for p in patterns}
+        yield from ((f_g[p], "pattern", p) for p in ranked(f_g, score=f_g.get, ident=str))
         return
     ids, _, matrix = store.task_index(state.env)
     if not ids:
         return
     sims = task_similarities(matrix, store.task_embedding(state.task))
-    for i in np.argsort(-sims, kind="stable"):
+    for i in top_indices(sims):
         yield float(sims[i]), "task_id", ids[i]
 
 
-def _rank(found: Iterable[RetrievedState]) -> list[RetrievedState]:
-    ranked = sorted(found, key=lambda r: (-r.score, -r.visits, r.state_id))
-    for entry in ranked:
-        entry.actions.sort(key=lambda a: (-a.q, a.action))
-    return ranked
+def _rank(found: Iterable[RetrievedState], m: int | None = None) -> list[RetrievedState]:
+    best = ranked(found, score=lambda r: (r.score, r.visits), ident=lambda r: (*r.order, r.state_id),
+                  k=m)
+    for entry in best:
+        entry.actions = best_actions_first(entry.actions)
+    return best
 
 
 def retrieve(store, state: State, *, m: int = 2, lam: float = 0.5) -> list[RetrievedState]:
@@ -77,7 +84,6 @@ def retrieve(store, state: State, *, m: int = 2, lam: float = 0.5) -> list[Retri
     f_o_of: dict = {}
     scored: dict[str, tuple[float, int, float, float]] = {}  # id -> (s, visits, f_g, f_o)
     best: list[str] = []
-    rank_key = lambda i: (-scored[i][0], -scored[i][1], i)  # noqa: E731
     for f_g, key, value in _groups(store, state, similarity, index.patterns(state.env)):
         if len(best) >= m and scored[best[m - 1]][0] > lam * f_g + (1.0 - lam):
             break  # nothing in this or any later group can reach the m-th best score
@@ -88,7 +94,8 @@ def retrieve(store, state: State, *, m: int = 2, lam: float = 0.5) -> list[Retri
                 f_o_of[entry.key] = similarity.observation_similarity(query_key, entry.key)
             f_o = f_o_of[entry.key]
             scored[state_id] = (lam * f_g + (1.0 - lam) * f_o, entry.visits, f_g, f_o)
-        best = heapq.nsmallest(m, [*best, *members], key=rank_key)
+        best = ranked([*best, *members], score=lambda i: scored[i][:2],
+                      ident=lambda i: (*index.states[i].order, i), k=m)
     return _fetch(store, best, scored, index)
 
 
@@ -113,7 +120,7 @@ def _fetch(store, state_ids: list[str], scored: dict,
                                              f_g=f_g, f_o=f_o, score=score)
         found[state_id].actions.append(action_record(row_id, meta))
     for entry in found.values():
-        entry.actions.sort(key=lambda a: (-a.q, a.action))
+        entry.actions = best_actions_first(entry.actions)
     return [found[i] for i in state_ids if i in found]
 
 
@@ -141,4 +148,4 @@ def brute_force_retrieve(store, state: State, *, m: int = 2, lam: float = 0.5,
                 state=stored.state, pattern=stored.pattern, f_g=f_g, f_o=f_o,
                 score=lam * f_g + (1.0 - lam) * f_o)
         found[meta["state_id"]].actions.append(action_record(row_id, meta))
-    return _rank(found.values())[:m]
+    return _rank(found.values(), m)

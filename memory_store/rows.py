@@ -6,9 +6,11 @@ without importing the store (and the store can import them).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from environments.registry import spec
+from memory_store.ranking import ranked
 from memory_store.records import (
     ActionRecord, Experience, State, dumps_history, loads_history,
 )
@@ -59,12 +61,24 @@ def row_to_experience(document: str, meta: dict) -> Experience:
         visits=int(meta.get("visits", 0)), reward=float(meta.get("reward", 0.0)),
         reason=meta.get("reason", ""), pattern=meta.get("pattern", ""),
         provenance=meta.get("provenance", ""), created_at=float(meta.get("created_at", 0.0)),
-        updated_at=float(meta.get("updated_at", 0.0)),
+        updated_at=float(meta.get("updated_at", 0.0)), seq=row_seq(meta),
     )
+
+
+def best_actions_first(actions: Iterable[ActionRecord]) -> list[ActionRecord]:
+    """Highest Q first; equal Q values in the order of the action text (then row id)."""
+    return ranked(actions, score=lambda a: a.q, ident=lambda a: (a.action, a.id))
 
 
 def action_record(row_id: str, meta: dict) -> ActionRecord:
     return ActionRecord(
         action=meta["action"], q=float(meta.get("q", 0.0)), visits=int(meta.get("visits", 0)),
         reason=meta.get("reason", ""), reward=float(meta.get("reward", 0.0)), id=row_id,
+        seq=row_seq(meta),
     )
+
+
+def row_seq(meta: dict) -> int | None:
+    """The row's creation sequence number, None for a row written before rows were numbered."""
+    seq = meta.get("seq")
+    return None if seq is None else int(seq)

@@ -27,7 +27,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from memory_store.embedding import Embedder  # noqa: E402
-from memory_store.records import Experience, State  # noqa: E402
+from memory_store.ranking import ranked  # noqa: E402
+from memory_store.records import Experience, State, state_order  # noqa: E402
+from memory_store.rows import row_seq  # noqa: E402
 from environments.registry import spec  # noqa: E402
 from environments.webshop.spec import page_pattern, page_similarity  # noqa: E402
 from memory_store.store import ExperienceStore  # noqa: E402
@@ -90,11 +92,14 @@ class BruteForce:
         vector_of = dict(zip(task_ids, task_matrix))  # a row's embedding is its task's
         for _, _, meta in store.iter_rows(documents=False):
             entry = states.setdefault(meta["state_id"], {"vector": vector_of[meta["task_id"]],
-                                                          "visits": 0, "pattern": meta["pattern"]})
+                                                          "visits": 0, "pattern": meta["pattern"],
+                                                          "seqs": []})
             entry["visits"] += meta["visits"]
+            entry["seqs"].append(row_seq(meta))
         self.ids = list(states)
         self.matrix = np.asarray([states[i]["vector"] for i in self.ids], dtype=np.float64)
         self.visits = np.asarray([states[i]["visits"] for i in self.ids])
+        self.orders = [state_order(states[i]["seqs"]) for i in self.ids]
         self.patterns = np.asarray([states[i]["pattern"] for i in self.ids])
 
     def top(self, query_vector: np.ndarray, pattern: str, m: int, lam: float) -> list[str]:
@@ -103,14 +108,13 @@ class BruteForce:
         for other in set(self.patterns.tolist()):
             f_o[self.patterns == other] = page_similarity(pattern, other)
         score = lam * f_g + (1 - lam) * f_o
-        order = sorted(range(len(self.ids)), key=lambda i: (-score[i], -self.visits[i],
-                                                             self.ids[i]))[:m] \
-            if len(self.ids) < 5000 else self._top_fast(score, m)
+        # Only states scoring at least the m-th best score can make the top m; that score is a
+        # value, the same whichever partition kernel NumPy picks, so no tie is cut arbitrarily.
+        kth = -np.partition(-score, m - 1)[m - 1] if m < len(score) else -np.inf
+        order = ranked(np.flatnonzero(score >= kth).tolist(), k=m,
+                       ident=lambda i: (*self.orders[i], self.ids[i]),
+                       score=lambda i: (score[i], self.visits[i]))
         return [self.ids[i] for i in order]
-
-    def _top_fast(self, score: np.ndarray, m: int) -> list[int]:
-        candidates = np.argpartition(-score, m + 50)[:m + 50]
-        return sorted(candidates, key=lambda i: (-score[i], -self.visits[i], self.ids[i]))[:m]
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -35,7 +35,7 @@ class FakeLLMForTests(BaseLLM):
         self.prompts: list[str] = []
 
     def _generate(self, prompt: str, *, max_tokens: int, stop: tuple[str, ...],
-                  temperature: float) -> Completion:
+                  temperature: float, constraint=None) -> Completion:
         self.prompts.append(prompt)
         text = self.responder(prompt) if self.responder is not None else self.text
         return Completion(text, estimate_tokens(prompt), estimate_tokens(truncate_at_stop(text, stop)))

@@ -95,3 +95,36 @@ def test_an_unfinished_or_foreign_conversion_is_not_trusted(tmp_path):
     assert not _is_converted(folder, "abc")  # converted from another GGUF file
     (folder / _SOURCE_FILE).write_text(json.dumps({"gguf_sha256": "abc"}))
     assert _is_converted(folder, "abc")
+
+
+# --- the decoding loop: same answers as transformers, prefix reuse, constraints ---------------
+
+def test_greedy_answers_equal_transformers_generate_and_survive_prefix_reuse(gemma):
+    import torch
+
+    tokenizer, model = gemma._tokenizer, gemma._model
+    inputs = tokenizer(FEW_SHOT, return_tensors="pt")
+    with torch.inference_mode():
+        reference = model.generate(**inputs, max_new_tokens=12, do_sample=False,
+                                   pad_token_id=tokenizer.pad_token_id)
+    expected = tokenizer.decode(reference[0, inputs["input_ids"].shape[1]:], skip_special_tokens=True)
+    gemma._decoder.cache.clear()
+    first = gemma.complete(FEW_SHOT, max_tokens=12, temperature=0.0)
+    assert gemma.last_stats.reused_tokens == 0 and len(gemma._decoder.cache) >= 2  # block snapshots
+    second = gemma.complete(FEW_SHOT, max_tokens=12, temperature=0.0)
+    assert first.text == second.text == expected
+    assert gemma.last_stats.reused_tokens > 150  # instructions + both exemplars came from the cache
+
+
+def test_constrained_answers_are_in_the_language_whatever_the_prompt(gemma):
+    from agent.constraints import ADVICE, AnswerConstraint
+    from environments.action_patterns import Slot
+
+    constraint = AnswerConstraint(ADVICE, (("search[", Slot(forbidden="]\n", max_chars=20), "]"),
+                                           ("click[buy now]",), ("click[< prev]",)), reason_chars=30)
+    for prompt in (FEW_SHOT, "The weather today is", "Available actions:\n- click[< prev]\nEncouraged:\n"):
+        answer = gemma.complete(prompt, max_tokens=48, temperature=0.0, constraint=constraint)
+        assert re.fullmatch(constraint.regex(), answer.text), (prompt, answer.text)
+    sampled = [gemma.complete("The weather today is", max_tokens=48, temperature=1.0,
+                              constraint=constraint).text for _ in range(2)]
+    assert sampled[0] == sampled[1] and re.fullmatch(constraint.regex(), sampled[0])

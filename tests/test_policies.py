@@ -38,9 +38,9 @@ class ScriptedLLMForTests:
         self.answers = list(answers)
         self.calls: list[dict] = []
 
-    def complete(self, prompt, *, max_tokens=128, stop=(), temperature=None):
+    def complete(self, prompt, *, max_tokens=128, stop=(), temperature=None, constraint=None):
         self.calls.append({"prompt": prompt, "stop": tuple(stop), "temperature": temperature,
-                           "max_tokens": max_tokens})
+                           "max_tokens": max_tokens, "constraint": constraint})
         return Answer(self.answers.pop(0) if len(self.answers) > 1 else self.answers[0])
 
     def count_tokens(self, text: str) -> int:
@@ -107,16 +107,17 @@ def test_after_three_failures_the_step_is_a_noop_and_the_episode_goes_on():
     assert decision.raw_text == "no idea"
     assert WEBSHOP.syntax.canonicalize(WEBSHOP.noop) is None  # the env sees an invalid no-op
     assert WIKIHOW.syntax.canonicalize(WIKIHOW.noop) is None
-    assert policy.history == [f"{WEBSHOP.noop}: {NOOP_REASON}"]
+    assert policy.history == [WEBSHOP.noop]
 
 
-def test_history_keeps_the_last_five_actions_with_reasons_and_reset_clears_it():
+def test_history_keeps_the_last_five_actions_without_reasons_and_reset_clears_it():
     llm = ScriptedLLMForTests(*[f"search[scarf {i}] -> 1.0 try {i}" for i in range(7)])
     policy, _ = rememberer(llm)
     decisions = [policy.act(SEARCH_OBS, SEARCH_INFO) for _ in range(7)]
-    assert policy.history == [f"search[scarf {i}]: try {i}" for i in range(2, 7)]
-    assert decisions[-1].state.history == tuple(f"search[scarf {i}]: try {i}" for i in range(1, 6))
-    assert "- search[scarf 5]: try 5\n" in llm.calls[-1]["prompt"]
+    assert policy.history == [f"search[scarf {i}]" for i in range(2, 7)]
+    assert decisions[-1].state.history == tuple(f"search[scarf {i}]" for i in range(1, 6))
+    assert "- search[scarf 5]\n" in llm.calls[-1]["prompt"]
+    assert "try 5" not in llm.calls[-1]["prompt"]  # reasons stay out: the model copied that shape
     policy.reset(SEARCH_INFO)
     assert policy.history == []
 

@@ -206,14 +206,15 @@ def test_input_alone_over_budget_still_gives_a_prompt_without_exemplars():
 # --- inputs ------------------------------------------------------------------------------------------
 
 def test_webshop_input_shows_last_five_actions_observation_and_available_actions():
-    history = tuple(history_entry(f"click[item {i}]", f"reason {i}") for i in range(7))
+    history = tuple(history_entry(f"click[item  {i}]") for i in range(7))
     state = WEBSHOP.state(shop_state().observation,
                                {"instruction": "i need a red wool scarf",
                                 "available_actions": ["back to search", "next >", "b0aaa11111"]},
                                history)
     text = WEBSHOP.render(state)
     assert state.history == history[-5:]
-    assert "Last 5 actions:\n- click[item 2]: reason 2\n" in text and "item 1]" not in text
+    assert history[2] == "click[item 2]"  # whitespace collapsed, no reason
+    assert "Last 5 actions:\n- click[item 2]\n" in text and "item 1]" not in text
     assert "Observation:\nInstruction:\ni'm looking for" in text  # blank lines and trailing spaces dropped
     assert "\n[B0AAA11111]\nRed Wool Scarf\n$19.99\n" in text
     assert text.endswith("Available actions:\n- click[back to search]\n- click[next >]\n- click[b0aaa11111]")
@@ -221,14 +222,24 @@ def test_webshop_input_shows_last_five_actions_observation_and_available_actions
     assert "Last 5 actions:\n- (none yet)" in search and search.endswith("- search[<keywords>]")
 
 
+def test_webshop_input_states_the_request_once():
+    for page in ("search", "results"):
+        state = shop_state(page=page)
+        text = WEBSHOP.render(state)
+        assert text.count(state.task) == 1 and text.startswith(f"Request: {state.task}\n")
+        assert "Instruction:" not in text
+    assert "\nWebShop\n[Search]\n" in WEBSHOP.render(shop_state(page="search"))
+
+
 def test_wikihow_input_shows_command_history_screen_instruction_and_rewards():
     info = {"command": "Search an article to learn how to knit. Then, check the reference list.",
             "instruction": "Check the reference list", "last_reward": 1.0, "total_reward": 2.0}
     state = WIKIHOW.state('<p class="x" id="0" clickable="false">Hi</p>', info,
-                               ("INPUT(1, knit): search it",))
+                               ("INPUT(1, knit): search it", "GOBACK"))
     text = WIKIHOW.render(state)
+    # an entry imported with its reason (original pools) is shown as its action alone
     assert text == ("Command: Search an article to learn how to knit. Then, check the reference list.\n"
-                    "Last 5 actions:\n- INPUT(1, knit): search it\n"
+                    "Last 5 actions:\n- INPUT(1, knit)\n- GOBACK\n"
                     "Screen:\n<p class=\"x\" id=\"0\" clickable=\"false\">Hi</p>\n"
                     "Current instruction: Check the reference list\n"
                     "Last reward: 1.0\nTotal reward: 2.0")

@@ -27,6 +27,7 @@ from memory_store.pools import (
 )
 from environments import registry
 from environments.spec import StateField
+from memory_store.ranking import ranked
 from memory_store.records import Experience, State, experience_to_json
 from memory_store.store import ExperienceStore
 
@@ -157,7 +158,8 @@ def memory_stats(store: ExperienceStore, bins: int = 10) -> dict:
               "max": max(qs, default=0.0), "histogram": histogram(qs, bins)},
         "patterns": dict(sorted(Counter(f"{e.state.env}/{e.pattern}"
                                         for e in experiences).items())),
-        "provenance": dict(Counter(e.provenance or "(none)" for e in experiences).most_common()),
+        "provenance": dict(ranked(Counter(e.provenance or "(none)" for e in experiences).items(),
+                                  score=lambda kv: kv[1], ident=lambda kv: kv[0])),
     }
 
 
@@ -218,7 +220,7 @@ def select(store: ExperienceStore, args: argparse.Namespace) -> list[Experience]
     found = store.iter_experiences(_where(args))
     needle = (args.task_contains or "").lower()
     chosen = [e for e in found if needle in e.state.task.lower()]
-    return sorted(chosen, key=lambda e: (-e.q, -e.visits, e.state.task, e.action))
+    return ranked(chosen, score=lambda e: (e.q, e.visits), ident=lambda e: (e.state.task, e.action, e.id))
 
 
 def cmd_show(args: argparse.Namespace) -> int:

@@ -37,7 +37,9 @@ def make_llm_for(inv: Invocation):
                     base_url=cfg.base_url, api_key=inv.api_key, timeout=cfg.timeout,
                     max_retries=cfg.max_retries,
                     cache_path=Path(cfg.llm_cache) if cfg.llm_cache else None,
-                    use_cache=not cfg.no_cache, api=cfg.api, seed=cfg.seed, env=cfg.env)
+                    use_cache=not cfg.no_cache, api=cfg.api, seed=cfg.seed, env=cfg.env,
+                    guided=cfg.guided,
+                    local_options={"threads": cfg.threads} if cfg.backend == "local" else None)
 
 
 def run(inv: Invocation, parser: argparse.ArgumentParser) -> int:

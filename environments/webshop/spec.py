@@ -19,6 +19,7 @@ from environments.spec import (
 )
 from environments.state import State
 from environments.syntax import ActionSyntax
+from environments.webshop.actions import action_patterns
 from environments.webshop.exemplar_scripts import SCRIPTS
 
 NAME = "webshop"
@@ -90,9 +91,18 @@ def action_of(label: str) -> str:
     return "search[<keywords>]" if label == "search" else f"click[{label}]"
 
 
+def _without_request(lines: list[str], task: str) -> list[str]:
+    """The page lines without the "Instruction:" line and the request under it: the prompt
+    already states the request once, on its first line."""
+    for i in range(len(lines) - 1):
+        if lines[i].strip() == "Instruction:" and lines[i + 1].strip() == task.strip():
+            return lines[:i] + lines[i + 2:]
+    return lines
+
+
 def render(state: State) -> str:
     lines = [f"Request: {state.task}", *history_lines(state), "Observation:"]
-    lines += observation_lines(state.observation)
+    lines += _without_request(observation_lines(state.observation), state.task)
     lines.append("Available actions:")
     lines += [f"- {action_of(a)}" for a in available(state)]
     return "\n".join(lines)
@@ -218,6 +228,7 @@ SPEC = EnvSpec(
     react_instructions=REACT_INSTRUCTIONS,
     syntax=SYNTAX,
     valid_actions=valid_actions,
+    action_patterns=action_patterns,
     similarity=SIMILARITY,
     splits=SPLITS,
     quick={"train_set": "500:502", "test_set": "0:3", "epochs": 1, "max_steps": 8,

@@ -1,9 +1,13 @@
-"""Parsing of WikiHow actions: CLICK(i), INPUT(i, text), SCROLL(UP|DOWN|LEFT|RIGHT), GOBACK."""
+"""WikiHow actions: CLICK(i), INPUT(i, text), SCROLL(UP|DOWN|LEFT|RIGHT), GOBACK. Parsing them,
+and the patterns of every valid action of a screen (for constrained decoding)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Protocol
+
+from environments.action_patterns import ActionPattern, Slot, fixed
 
 _CLICK = re.compile(r"CLICK\(\s*(\d+)\s*\)")
 _INPUT = re.compile(r"INPUT\(\s*(\d+)\s*,(.*)\)", re.DOTALL)
@@ -35,3 +39,47 @@ def parse_action(action: str) -> Action | None:
     if _GOBACK.fullmatch(text):
         return Action("goback")
     return None
+
+
+# --- the valid actions of a screen, for constrained decoding ---------------------------------
+
+_ELEMENT = re.compile(r"<(?P<tag>[a-z]+)\b(?P<attrs>[^>]*)>")
+_ID = re.compile(r"\bid=\"(?P<id>\d+)\"")
+INPUT_TEXT = Slot(forbidden=")\n", max_chars=80)
+SCROLLS = ("UP", "DOWN", "LEFT", "RIGHT")
+
+
+class _State(Protocol):
+    observation: str
+
+
+def screen_targets(screen: str) -> list[tuple[int, bool, bool]]:
+    """(id, clickable, takes text) for every element of a rendered screen that is either, in
+    screen order. Text goes into `input` elements and into the search button (which opens the
+    search box with the text)."""
+    targets: list[tuple[int, bool, bool]] = []
+    for line in screen.splitlines():
+        element = _ELEMENT.search(line)
+        ident = _ID.search(element.group("attrs")) if element else None
+        if element is None or ident is None:
+            continue
+        attrs = element.group("attrs")
+        clickable = 'clickable="true"' in attrs
+        typeable = element.group("tag") == "input" or 'alt="Search"' in attrs
+        if clickable or typeable:
+            targets.append((int(ident.group("id")), clickable, typeable))
+    return targets
+
+
+def action_patterns(state: _State) -> list[ActionPattern]:
+    """CLICK(<id>) per clickable element and INPUT(<id>, <text>) per element that takes text (in
+    screen order), then SCROLL(UP|DOWN|LEFT|RIGHT) and GOBACK: every action the syntax allows."""
+    patterns: list[ActionPattern] = []
+    for ident, clickable, typeable in screen_targets(state.observation):
+        if clickable:
+            patterns.append(fixed(f"CLICK({ident})"))
+        if typeable:
+            patterns.append((f"INPUT({ident}, ", INPUT_TEXT, ")"))
+    patterns += [fixed(f"SCROLL({direction})") for direction in SCROLLS]
+    patterns.append(fixed("GOBACK"))
+    return patterns

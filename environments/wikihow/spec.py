@@ -20,7 +20,8 @@ from environments.spec import (
 )
 from environments.state import State
 from environments.syntax import ActionSyntax
-from environments.wikihow.exemplar_scripts import SCRIPTS
+from environments.wikihow.actions import action_patterns, screen_targets
+from environments.wikihow.exemplar_scripts import SCRIPTS, resolve
 
 NAME = "wikihow"
 
@@ -94,8 +95,6 @@ FIELDS = (
     StateField("available_actions", tuple),  # only when a state is given the list (see below)
 )
 
-_ELEMENT = re.compile(r"<(?P<tag>[a-z]+)\b(?P<attrs>[^>]*)>")
-_ID = re.compile(r"\bid=\"(?P<id>\d+)\"")
 _HOW_TO = re.compile(r"(?P<topic>how to [^.\"]+)", re.IGNORECASE)
 
 
@@ -133,18 +132,12 @@ def valid_actions(state: State, rng: random.Random) -> list[str]:
     if state.get("available_actions"):
         return list(state.get("available_actions"))
     actions: list[str] = []
-    for line in state.observation.splitlines():
-        element = _ELEMENT.search(line)
-        ident = _ID.search(element.group("attrs")) if element else None
-        if element is None or ident is None:
-            continue
-        attrs = element.group("attrs")
-        if 'clickable="true"' in attrs:
-            actions.append(f"CLICK({ident.group('id')})")
-        if element.group("tag") == "input" or 'alt="Search"' in attrs:
-            actions.append(f"INPUT({ident.group('id')}, {search_text(state.task)})")
-    actions += ["SCROLL(UP)", "SCROLL(DOWN)", "GOBACK"]
-    return actions
+    for ident, clickable, typeable in screen_targets(state.observation):
+        if clickable:
+            actions.append(f"CLICK({ident})")
+        if typeable:
+            actions.append(f"INPUT({ident}, {search_text(state.task)})")
+    return actions + ["SCROLL(UP)", "SCROLL(DOWN)", "GOBACK"]
 
 
 def legacy_identity(state: State) -> tuple[str, str]:
@@ -280,6 +273,7 @@ SPEC = EnvSpec(
     react_instructions=REACT_INSTRUCTIONS,
     syntax=SYNTAX,
     valid_actions=valid_actions,
+    action_patterns=action_patterns,
     similarity=SIMILARITY,
     splits=SPLITS,
     quick={"train_set": "70:72", "test_set": "0:3", "epochs": 1, "max_steps": 8,
@@ -292,5 +286,6 @@ SPEC = EnvSpec(
     pool=POOL,
     exemplar_dir=Path(__file__).parent / "exemplars",
     exemplar_scripts=SCRIPTS,
+    exemplar_action=resolve,
     legacy_identity=legacy_identity,
 )

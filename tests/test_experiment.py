@@ -1,0 +1,335 @@
+"""`rememberer experiment` with the fake test LLM (`llm = "fake"`): a small grid end to end, resume
+after an interruption, settings that changed under a started run, and the results files."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import struct
+from pathlib import Path
+
+import pytest
+
+from agent.cli import main
+from agent.experiment_report import results_page
+from agent.runner import RunFolder
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_results_page(argv: list[str]) -> int:
+    """scripts/make_results_page.py, called in this process."""
+    spec = importlib.util.spec_from_file_location("make_results_page",
+                                                  ROOT / "scripts" / "make_results_page.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.main(argv)
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+GRID = """
+name = "grid"
+description = "A small grid for the tests."
+seeds = [0]
+resamples = 500
+
+[settings]
+env = "webshop"
+llm = "fake"
+test-set = "0:4"
+train-set = "500:502"
+epochs = 2
+max-steps = 6
+
+[[arm]]
+name = "llm-only"
+policy = "llm-only"
+vary = { initial-memory = ["E0", "E1"] }
+
+[[arm]]
+name = "react"
+policy = "react"
+
+[[arm]]
+name = "rememberer"
+vary = { initial-memory = ["E0", "E1"] }
+
+[[arm]]
+name = "no-discouraged"
+no-discouraged = true
+compare-to = "rememberer"
+"""
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.setenv("REMEMBERER_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    code = main(["experiment", *map(str, args)])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def one_error_line(code: int, err: str) -> str:
+    assert code == 2, err
+    lines = [line for line in err.splitlines() if line.startswith("rememberer: error:")]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+def episodes(run_dir: Path) -> list[dict]:
+    return [json.loads(line) for line in (run_dir / "episodes.jsonl").read_text().splitlines()]
+
+
+def mean(values) -> float:
+    values = list(values)
+    return sum(values) / len(values)
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data.startswith(PNG_SIGNATURE)
+    return struct.unpack(">II", data[16:24])
+
+
+def test_a_small_grid_end_to_end(workdir, capsys):
+    config = write(workdir / "grid.toml", GRID)
+    code, out, err = run(capsys, config, "--no-progress", "--concurrency", "2")
+    assert code == 0, err
+    folder = workdir / "experiments" / "grid"
+    names = ["llm-only-E0", "llm-only-E1", "react", "rememberer-E0", "rememberer-E1",
+             "no-discouraged"]
+    assert sorted(p.name for p in (folder / "runs").iterdir()) == sorted(f"{n}-seed0" for n in names)
+    assert "[6/6] no-discouraged-seed0: finished in" in out
+
+    # every run folder is an ordinary run: baselines test once, Rememberer trains for 2 epochs
+    for name in names:
+        run_dir = folder / "runs" / f"{name}-seed0"
+        summary = json.loads((run_dir / "summary.json").read_text())
+        assert summary["status"] == "finished" and summary["run"] == f"{name}-seed0"
+        assert summary["settings"]["concurrency"] == 2 and summary["settings"]["test_set"] == "0:4"
+        learns = name.startswith(("rememberer", "no-discouraged"))
+        assert summary["command"] == ("train" if learns else "test")
+        passes = [(p["split"], p["epoch"]) for p in summary["passes"]]
+        assert passes == ([("train", 1), ("test", 1), ("train", 2), ("test", 2)] if learns
+                          else [("test", 0)])
+        assert (run_dir / "config.toml").exists()
+    assert json.loads((folder / "runs" / "no-discouraged-seed0" / "summary.json").read_text())[
+        "settings"]["no_discouraged"] is True
+    assert json.loads((folder / "runs" / "llm-only-E1-seed0" / "summary.json").read_text())[
+        "settings"]["initial_memory"] == "E1"
+
+    # the results, recomputed here from the episodes
+    results = json.loads((folder / "results" / "results.json").read_text())
+    assert results["complete"] and results["test_tasks"] == 4 and results["llm"] == ["fake"]
+    arms = {arm["name"]: arm for arm in results["arms"]}
+    assert list(arms) == names
+    for name, arm in arms.items():
+        records = episodes(folder / "runs" / f"{name}-seed0")
+        last = max(r["epoch"] for r in records if r["split"] == "test")
+        final = [r for r in records if r["split"] == "test" and r["epoch"] == last]
+        assert arm["final"]["epoch"] == last and arm["final"]["tasks"] == 4
+        assert arm["final"]["score"]["estimate"] == pytest.approx(mean(r["score"] for r in final))
+        assert arm["final"]["success_rate"]["estimate"] == pytest.approx(
+            mean(float(r["success"]) for r in final))
+        for key in ("score", "success_rate"):
+            interval = arm["final"][key]
+            assert interval["low"] <= interval["estimate"] <= interval["high"]
+        assert [p["epoch"] for p in arm["curve"]] == ([1, 2] if last else [0])
+    assert arms["no-discouraged"]["own"] == {"no-discouraged": True}
+
+    # comparisons: the baseline with the same exemplar set (not among the baseline's own arms),
+    # and the ablation also to the full method
+    pairs = [(c["arm"], c["to"]) for c in results["comparisons"]]
+    assert pairs == [("react", "llm-only-E0"),
+                     ("rememberer-E0", "llm-only-E0"), ("rememberer-E1", "llm-only-E1"),
+                     ("no-discouraged", "llm-only-E0"), ("no-discouraged", "rememberer-E0")]
+    for comparison in results["comparisons"]:
+        mine, theirs = arms[comparison["arm"]]["final"], arms[comparison["to"]]["final"]
+        assert comparison["tasks"] == 4
+        assert comparison["score"]["estimate"] == pytest.approx(
+            mine["score"]["estimate"] - theirs["score"]["estimate"])
+
+    # outputs: Markdown, HTML with the plots inside, PNGs, the table printed
+    md = (folder / "results" / "results.md").read_text()
+    assert "| rememberer-E1 | rememberer |" in md and "| rememberer-E1 | llm-only-E1 | 4 |" in md
+    assert "500 bootstrap resamples (seed 0)" in md and "Command: `rememberer experiment" in md
+    html = (folder / "results" / "results.html").read_text()
+    assert html.count("data:image/png;base64,") == 2 and "no-discouraged" in html
+    for name in ("curves.png", "differences.png"):
+        width, height = png_size(folder / "results" / name)
+        assert width > 600 and height > 100
+    assert "score = mean final reward" in out
+
+    # docs/results.md: the results copied under docs/results/ and the page rendered from them
+    docs = workdir / "docs"
+    assert make_results_page(["--add", str(folder), "--docs", str(docs)]) == 0
+    assert sorted(p.name for p in (docs / "results" / "grid").iterdir()) == [
+        "curves.png", "differences.png", "results.json"]
+    page = (docs / "results.md").read_text()
+    assert page == results_page(docs) and "## grid" in page and "Smoke run" not in page
+    assert "| rememberer-E1 | llm-only-E1 | 4 |" in page
+    for link in re.findall(r"\]\(([^)]+\.png)\)", page):
+        assert (docs / link).is_file()
+    assert make_results_page(["--docs", str(docs), "--check"]) == 0
+    (docs / "results.md").write_text(page.replace("| 4 |", "| 5 |"))  # a number typed by hand
+    assert make_results_page(["--docs", str(docs), "--check"]) == 1
+    assert re.search(r"^rememberer-E0\s+llm-only-E0\s+4\s+[-+]\d", out, re.M)
+
+
+RESUME_GRID = """
+name = "resume"
+resamples = 200
+[settings]
+env = "wikihow"
+llm = "fake"
+test-set = "0:3"
+train-set = "70:74"
+epochs = 2
+[[arm]]
+name = "llm-only"
+policy = "llm-only"
+[[arm]]
+name = "rememberer"
+"""
+
+
+def comparable(records: list[dict]) -> list[tuple]:
+    return sorted((r["episode_id"], r["total_reward"], tuple(s["action"] for s in r["steps"]))
+                  for r in records)
+
+
+def test_resume_skips_finished_runs_and_resumes_an_interrupted_one(workdir, capsys, monkeypatch):
+    config = write(workdir / "resume.toml", RESUME_GRID)
+    code, _, err = run(capsys, config, "--dir", "reference", "--no-progress")
+    assert code == 0, err
+
+    real_append = RunFolder.append
+    appended = []
+
+    def stop_in_the_second_run(self, record):
+        if record["episode_id"].startswith("rememberer-seed0/"):
+            appended.append(record["episode_id"])
+            if len(appended) == 3:
+                raise KeyboardInterrupt  # mid-way through the Rememberer run's first epoch
+        real_append(self, record)
+
+    monkeypatch.setattr(RunFolder, "append", stop_in_the_second_run)
+    code, _, err = run(capsys, config, "--no-progress")
+    assert code == 130, err
+    monkeypatch.setattr(RunFolder, "append", real_append)
+    folder = workdir / "experiments" / "resume"
+    finished = folder / "runs" / "llm-only-seed0"
+    before = {name: (finished / name).read_bytes() for name in ("episodes.jsonl", "summary.json")}
+    assert len(episodes(folder / "runs" / "rememberer-seed0")) == 2
+
+    # the analysis alone, on the half-finished experiment: nothing is played
+    code, out, err = run(capsys, config, "--report-only")
+    assert code == 0, err
+    results = json.loads((folder / "results" / "results.json").read_text())
+    assert not results["complete"]
+    assert [a["state"] for a in results["arms"]] == ["finished", "partial"]
+    assert results["arms"][1]["final"] is None and results["comparisons"] == []
+    assert len(episodes(folder / "runs" / "rememberer-seed0")) == 2
+    code, out, _ = run(capsys, config, "--plan")
+    assert out.splitlines() == ["[1/2] llm-only-seed0: test, finished",
+                                "[2/2] rememberer-seed0: train, started"]
+
+    code, out, err = run(capsys, config, "--no-progress")
+    assert code == 0, err
+    assert "[1/2] llm-only-seed0: finished before, not played again" in out
+    assert "[2/2] rememberer-seed0: resuming" in out
+    assert {name: (finished / name).read_bytes() for name in before} == before  # never redone
+    for name in ("llm-only-seed0", "rememberer-seed0"):
+        assert comparable(episodes(folder / "runs" / name)) == comparable(
+            episodes(workdir / "reference" / "runs" / name))
+    timing = [json.loads(line) for line in (folder / "timing.jsonl").read_text().splitlines()]
+    assert [(t["run"], t["outcome"]) for t in timing] == [
+        ("llm-only-seed0", "finished"), ("rememberer-seed0", "interrupted"),
+        ("rememberer-seed0", "finished")]
+    results = json.loads((folder / "results" / "results.json").read_text())
+    reference = json.loads((workdir / "reference" / "results" / "results.json").read_text())
+    assert results["complete"] and results["arms"] == reference["arms"]
+    assert results["comparisons"] == reference["comparisons"]
+
+    # a run started with other settings is an error before anything plays
+    write(config, RESUME_GRID.replace('name = "rememberer"', 'name = "rememberer"\nm = 3'))
+    code, _, err = run(capsys, config, "--no-progress")
+    line = one_error_line(code, err)
+    assert "run rememberer-seed0" in line and "cannot resume with m = 3" in line
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (("[[arm]]\nname = \"llm-only\"", "[[arm]]\nname = \"llm-only\"\ntest-set = \"0:9\""),
+     "arm 'llm-only' sets 'test-set': every arm plays the same test tasks"),
+    (("seeds = [0]", "seeds = [0]\nwhatever = 1"), "unknown key 'whatever'"),
+    (("seeds = [0]", "seeds = [0]\nbaseline = \"nobody\""), "baseline 'nobody' is not an arm"),
+    (("vary = { initial-memory = [\"E0\", \"E1\"] }\n\n[[arm]]\nname = \"react\"",
+      "vary = { initial-memory = [\"E0\"] }\n\n[[arm]]\nname = \"react\""),
+     "arm 'rememberer-E1' has no single arm of 'llm-only' to compare with (it needs one with "
+     "initial-memory = 'E1')"),
+    (("max-steps = 6", "max-steps = \"six\""), "max-steps must be a whole number"),
+    (("train-set = \"500:502\"", "train-set = \"S7\""), "unknown --train-set 'S7'"),
+    (("[settings]", "[settings]\nrun-dir = \"x\""), "[settings] sets 'run-dir'"),
+    (("compare-to = \"rememberer\"", "compare-to = \"nobody\""), "compares to 'nobody'"),
+])
+def test_experiment_file_errors_are_one_line(workdir, capsys, change, message):
+    old, new = change
+    assert old in GRID
+    config = write(workdir / "bad.toml", GRID.replace(old, new, 1))
+    code, _, err = run(capsys, config)
+    assert message in one_error_line(code, err)
+    assert not (workdir / "experiments").exists()
+
+
+def test_a_missing_experiment_file_is_one_line(workdir, capsys):
+    code, _, err = run(capsys, workdir / "nope.toml")
+    assert "experiment file" in one_error_line(code, err) and "does not exist" in err
+
+
+def test_the_committed_experiment_files_are_valid():
+    from agent.experiment_config import load_plan, task_splits
+    from agent.run_config import parse_task_set
+
+    files = sorted((ROOT / "scripts" / "configs" / "experiments").glob("*.toml"))
+    assert {f.stem for f in files} >= {f"{env}-{kind}" for env in ("webshop", "wikihow")
+                                       for kind in ("main", "exemplars", "ablations")}
+    for path in files:
+        plan = load_plan(path)
+        tasks = len(parse_task_set(plan.settings["test-set"], "test-set",
+                                   task_splits(plan.env)))
+        assert plan.name == path.stem and plan.settings["llm"] == "local"
+        assert "rememberer experiment scripts/configs/experiments/" + path.name in plan.text
+        assert "# Cost:" in plan.text and "COST_" not in plan.text  # measured, not a placeholder
+        if plan.smoke:
+            continue
+        assert tasks >= (50 if path.stem.endswith("-main") else 20)
+        policies = {arm.policy for arm in plan.arms}
+        assert {"llm-only", "rememberer"} <= policies and plan.baseline == "llm-only"
+        assert all(arm.compare_to for arm in plan.arms if arm.family != "llm-only")
+
+
+def test_the_committed_results_page_is_the_render_of_the_committed_results():
+    """docs/results.md is generated: it must equal a fresh render of docs/results/*/results.json,
+    and every plot it shows must be committed next to its results."""
+    docs = ROOT / "docs"
+    page = (docs / "results.md").read_text(encoding="utf-8")
+    assert page == results_page(docs), "run python scripts/make_results_page.py"
+    for link in re.findall(r"\]\(([^)]+\.png)\)", page):
+        assert (docs / link).is_file(), link
+    for path in (docs / "results").glob("*/results.json"):
+        results = json.loads(path.read_text(encoding="utf-8"))
+        assert results["complete"], f"{path}: publish finished experiments only"
+        assert results["llm"] and "fake" not in results["llm"]  # real runs only
+        assert f"## {results['experiment']}" in page
