@@ -155,11 +155,13 @@ class Updater:
 
     def apply(self, episode_id: str, transitions: Sequence[Transition],
               ended: bool) -> UpdateReport:
-        """Apply a whole episode: one read, one add of new rows, one batched update."""
-        session = EpisodeSession(self, episode_id, online=False)
-        for transition in transitions:
-            session.step(transition)
-        return session.finish(ended)
+        """Apply a whole episode: one read, one add of new rows, one batched update — all while
+        holding the memory for writing, so concurrent writers on a server lose nothing."""
+        with self.store.writing():
+            session = EpisodeSession(self, episode_id, online=False)
+            for transition in transitions:
+                session.step(transition)
+            return session.finish(ended)
 
     def start_episode(self, episode_id: str) -> "EpisodeSession":
         """An online session: call `step()` after every environment step, `finish()` at the end.
@@ -210,11 +212,13 @@ class EpisodeSession:
         n = self.updater.n_step
         if not self.report.applied or not self.online or n is None:
             return
-        self._load([transition.state])
-        while self._next_step + n < len(self.transitions):
-            self._update(self._next_step)
-            self._next_step += 1
-        self._flush()
+        with self.store.writing():
+            self._reload()
+            self._load([t.state for t in self.transitions[self._next_step:]])
+            while self._next_step + n < len(self.transitions):
+                self._update(self._next_step)
+                self._next_step += 1
+            self._flush()
 
     def finish(self, ended: bool = True) -> UpdateReport:
         """Apply the remaining updates, enforce capacity, record the episode in the ledger."""
@@ -224,6 +228,11 @@ class EpisodeSession:
         self.report.steps = len(self.transitions)
         if not self.report.applied:
             return self.report
+        with self.store.writing():
+            return self._finish(ended)
+
+    def _finish(self, ended: bool) -> UpdateReport:
+        self._reload()
         self._load([t.state for t in self.transitions])
         for step in range(self._next_step, len(self.transitions)):
             if ended or self._bootstraps(step):  # else the rest of the episode is unknown
@@ -299,6 +308,12 @@ class EpisodeSession:
         return lam * f_g + (1.0 - lam) * f_o
 
     # --- rows ---------------------------------------------------------------------------
+
+    def _reload(self) -> None:
+        """Forget the rows read before: another process may have written them since (only on a
+        shared memory; between writes this session holds no unwritten changes)."""
+        if self.online and not self.store.exclusive:
+            self._rows.clear()
 
     def _load(self, states: Iterable[State]) -> None:
         """Read every stored row of the states not read yet (one Chroma call)."""

@@ -53,7 +53,8 @@ def _connect(args: argparse.Namespace, *, read_only: bool, path=None, host=None,
              ) -> MemoryClient:
     if path is None and host is None and port is None:
         path, host, port = args.path, args.host, args.port
-    return MemoryClient.connect(path, host=host, port=port, read_only=read_only)
+    return MemoryClient.connect(path, host=host, port=port, read_only=read_only,
+                                token=getattr(args, "token", None))
 
 
 def _open(client: MemoryClient, name: str, args: argparse.Namespace, *, needs_model: bool,
@@ -444,6 +445,8 @@ def _location_options() -> argparse.ArgumentParser:
                        help="Chroma server host (use instead of --memory)")
     group.add_argument("--chroma-port", dest="port", type=int, metavar="PORT",
                        help="Chroma server port (default 8000 with --chroma-host)")
+    group.add_argument("--chroma-token", dest="token", metavar="TOKEN",
+                       help="token sent to the Chroma server (default: CHROMA_TOKEN)")
     _hidden_aliases(group, {"--path": ("path", Path), "--host": ("host", str),
                             "--port": ("port", int)})
     group.add_argument("--collection", default=DEFAULT_COLLECTION,
