@@ -21,6 +21,7 @@ DEFAULT_PATH = Path("memory")
 DEFAULT_COLLECTION = "rememberer"
 COMPANION_SUFFIXES = (".tasks", ".episodes")  # helper collections kept beside each memory
 LOCK_NAME = "rememberer-writer.lock"
+SEQUENCE_ROW = "rememberer:next-seq"  # reserved id in the episode ledger (see store.py)
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
@@ -134,7 +135,9 @@ class MemoryClient:
 
         def count(suffix: str) -> int:
             try:
-                return self._chroma.get_collection(name + suffix).count()
+                companion = self._chroma.get_collection(name + suffix)
+                reserved = companion.get(ids=[SEQUENCE_ROW], include=[])["ids"]
+                return companion.count() - len(reserved)
             except Exception:  # noqa: BLE001 - a memory made by other tools may lack a companion
                 return 0
 

@@ -416,7 +416,8 @@ def write_experiences(store: ExperienceStore, experiences: Sequence[Experience],
     """Write into the store: (new rows, existing rows skipped / merged / replaced).
 
     skip keeps what the memory has (idempotent); merge combines visit-weighted with
-    `merge_pair`; replace overwrites the stored experience.
+    `merge_pair`; replace overwrites the stored experience. New rows are numbered (their
+    creation sequence, which breaks ranking ties) oldest `created_at` first, else in file order.
     """
     if on_conflict not in CONFLICT_MODES:
         raise MemoryStoreError(f"unknown conflict mode {on_conflict!r}; use skip, merge or replace")
@@ -424,7 +425,8 @@ def write_experiences(store: ExperienceStore, experiences: Sequence[Experience],
     if on_conflict == "merge":
         experiences = [merge_pair(existing[e.id], e) if e.id in existing else e
                        for e in experiences]
-    new = store.add(experiences, replace=on_conflict != "skip")
+    new = store.add(sorted(experiences, key=lambda e: e.created_at),
+                    replace=on_conflict != "skip")
     return new, len(existing)
 
 

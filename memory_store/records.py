@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,7 @@ from environments.state import State, digest, history_entry, task_id_of
 
 __all__ = ["ActionRecord", "Experience", "RetrievedState", "State", "Transition",
            "experience_from_json", "experience_id", "experience_to_json", "history_entry",
-           "normalize_action", "task_id_of"]
+           "normalize_action", "state_order", "task_id_of"]
 
 _SPACES = re.compile(r"\s+")
 
@@ -46,10 +47,23 @@ class Experience:
     provenance: str = ""  # where it came from: run name, import file, "E0" …
     created_at: float = 0.0
     updated_at: float = 0.0
+    seq: int | None = None  # creation sequence number, set by the store when the row is written
 
     @property
     def id(self) -> str:
         return experience_id(self.state.state_id, self.action)
+
+
+UNNUMBERED = (2, 0)
+
+
+def state_order(seqs: Iterable[int | None]) -> tuple[int, int]:
+    """A state's place in insertion order, from its rows' creation sequence numbers: (0, the
+    oldest row's number); `UNNUMBERED` for a state with no numbered row (written before rows
+    were numbered: such states come after all others, and rankings then order them by state
+    id). Group 1 is left for states whose first row is about to be written (the updater)."""
+    numbered = [s for s in seqs if s is not None]
+    return (0, min(numbered)) if numbered else UNNUMBERED
 
 
 @dataclass
@@ -62,6 +76,7 @@ class ActionRecord:
     reason: str = ""
     reward: float = 0.0
     id: str = ""
+    seq: int | None = None  # the row's creation sequence number (None: written before numbering)
 
 
 @dataclass
@@ -82,6 +97,11 @@ class RetrievedState:
     @property
     def state_id(self) -> str:
         return self.state.state_id
+
+    @property
+    def order(self) -> tuple[int, int]:
+        """The state's place in insertion order (see `state_order`)."""
+        return state_order(a.seq for a in self.actions)
 
 
 def dumps_history(history: tuple[str, ...] | list[str]) -> str:

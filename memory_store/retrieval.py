@@ -5,9 +5,15 @@ environment's spec compares patterns instead) share f_g. f_g is computed exactly
 embeddings), groups are visited in decreasing f_g, and the search stops once even a perfect
 f_o = 1 in the next group, λ·f_g + (1-λ), could not beat (or tie) the m-th best score found. The
 answer is then the same as scoring every stored state, which `brute_force_retrieve` does for
-tests and benchmarks. Ties go to the state with more visits, then to the smaller state id
-(`environments.ranking`). The order in which groups of equal f_g are visited does not matter:
-a group is skipped only when it cannot even tie the m-th best score.
+tests and benchmarks.
+
+Ties go to the state with more visits, then to the older state (the one whose first row was
+written first: `records.state_order`), then to the smaller state id
+(`environments.ranking`). Older-first is the
+original's rule: it sorted candidates by (score, visits) with a stable sort over its records in
+insertion order. The agent's exemplars and the updater's bootstrap state use this one order.
+The order in which groups of equal f_g are visited does not matter: a group is skipped only when
+it cannot even tie the m-th best score.
 """
 
 from __future__ import annotations
@@ -60,7 +66,8 @@ def _groups(store, state: State, similarity: Similarity,
 
 
 def _rank(found: Iterable[RetrievedState], m: int | None = None) -> list[RetrievedState]:
-    best = ranked(found, score=lambda r: (r.score, r.visits), ident=lambda r: r.state_id, k=m)
+    best = ranked(found, score=lambda r: (r.score, r.visits), ident=lambda r: (*r.order, r.state_id),
+                  k=m)
     for entry in best:
         entry.actions = best_actions_first(entry.actions)
     return best
@@ -89,7 +96,8 @@ def retrieve(store, state: State, *, m: int = 2, lam: float = 0.5) -> list[Retri
                 f_o_of[entry.key] = similarity.observation_similarity(query_key, entry.key)
             f_o = f_o_of[entry.key]
             scored[state_id] = (lam * f_g + (1.0 - lam) * f_o, entry.visits, f_g, f_o)
-        best = ranked([*best, *members], score=lambda i: scored[i][:2], ident=lambda i: i, k=m)
+        best = ranked([*best, *members], score=lambda i: scored[i][:2],
+                      ident=lambda i: (*index.states[i].order, i), k=m)
     return _fetch(store, best, scored, index)
 
 

@@ -61,7 +61,7 @@ def row_to_experience(document: str, meta: dict) -> Experience:
         visits=int(meta.get("visits", 0)), reward=float(meta.get("reward", 0.0)),
         reason=meta.get("reason", ""), pattern=meta.get("pattern", ""),
         provenance=meta.get("provenance", ""), created_at=float(meta.get("created_at", 0.0)),
-        updated_at=float(meta.get("updated_at", 0.0)),
+        updated_at=float(meta.get("updated_at", 0.0)), seq=row_seq(meta),
     )
 
 
@@ -74,4 +74,11 @@ def action_record(row_id: str, meta: dict) -> ActionRecord:
     return ActionRecord(
         action=meta["action"], q=float(meta.get("q", 0.0)), visits=int(meta.get("visits", 0)),
         reason=meta.get("reason", ""), reward=float(meta.get("reward", 0.0)), id=row_id,
+        seq=row_seq(meta),
     )
+
+
+def row_seq(meta: dict) -> int | None:
+    """The row's creation sequence number, None for a row written before rows were numbered."""
+    seq = meta.get("seq")
+    return None if seq is None else int(seq)

@@ -1,7 +1,8 @@
 """An in-process index of the memory's states, so that ranking needs no Chroma round trip.
 
 It holds, per stored state, what ranking needs (its group — task id and pattern —, its
-observation signature for f_o, its visit count) and a copy of its rows. Chroma stays the source of
+observation signature for f_o, its visit count, its place in insertion order) and a copy of its
+rows. Chroma stays the source of
 truth: the index is built from the collection and kept current by the store's own writes. When
 the store is the only writer (an embedded folder under its lock, or in-memory) the copy is
 served directly; otherwise the index is rebuilt when the row count changes and the winners' rows
@@ -15,7 +16,8 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 from environments.registry import UnknownEnvironmentError, spec
-from memory_store.records import State
+from memory_store.records import UNNUMBERED, State, state_order
+from memory_store.rows import row_seq
 
 
 @dataclass
@@ -28,6 +30,7 @@ class IndexedState:
     document: str
     rows: dict[str, dict] = field(default_factory=dict)  # row id -> metadata
     visits: int = 0  # sum over the rows, kept current
+    order: tuple[int, int] = UNNUMBERED  # insertion order (records.state_order), kept current
 
 
 class StateIndex:
@@ -53,6 +56,7 @@ class StateIndex:
         old = entry.rows.get(row_id, {})
         entry.rows[row_id] = dict(meta)
         entry.visits += int(meta.get("visits", 0)) - int(old.get("visits", 0))
+        entry.order = min(entry.order, state_order([row_seq(meta)]))
         self._row_state[row_id] = state_id
 
     def merge(self, row_id: str, meta: dict) -> None:
@@ -70,6 +74,7 @@ class StateIndex:
             return
         entry = self.states[state_id]
         entry.visits -= int(entry.rows.pop(row_id).get("visits", 0))
+        entry.order = state_order(row_seq(meta) for meta in entry.rows.values())
         if not entry.rows:
             del self.states[state_id]
             self._groups[(entry.env, "task_id", entry.task_id)].discard(state_id)

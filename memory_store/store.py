@@ -8,7 +8,12 @@ Row layout (users query it with plain chromadb):
   history (JSON list), provenance, created_at, updated_at, and the environment's own state
   fields as its spec declares them (`EnvSpec.fields`; tuples newline-joined), e.g.
   available_actions for WebShop, instruction / last_reward / total_reward for WikiHow.
-  Updated rows also carry last_episode and last_step (see updater.py).
+  Updated rows also carry last_episode and last_step (see updater.py);
+- seq: the row's creation sequence number (0, 1, 2, ... in the order rows were first written),
+  assigned here, by the store's one writer, and never changed. A state's place in insertion
+  order is its oldest row's `seq`; rankings break exact ties by it (older first, as the original
+  did; see retrieval.py). Rows written before sequence numbers existed have none and open as
+  they are: their states rank after every numbered state, by state id.
 
 Schema versions (recorded in the collection's metadata): 1 wrote every bundled environment's
 fields on every row (the other environments' empty); 2 writes only the row's environment's
@@ -17,7 +22,8 @@ from each row the fields its environment declares, and the keys and ids are unch
 written into it later follow schema 2. A memory recording a newer schema is refused.
 
 Beside it lives `<name>.tasks` (one row per distinct task with its embedding), which retrieval
-loads to score every task exactly, and `<name>.episodes`, the ledger of applied episodes.
+loads to score every task exactly, and `<name>.episodes`, the ledger of applied episodes; the
+ledger also holds one reserved row, `SEQUENCE_ROW`, with the next creation sequence number.
 
 The store is the boundary of the memory: callers get plain data (experiences, rows as
 `rows.Row`, counts), never a Chroma collection. Every read of many rows goes through `pages`,
@@ -32,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from memory_store.client import DEFAULT_COLLECTION, MemoryClient
+from memory_store.client import DEFAULT_COLLECTION, SEQUENCE_ROW, MemoryClient
 from memory_store.errors import MemoryStoreError
 from memory_store.paging import PAGE, pages
 from memory_store.records import ActionRecord, Experience, RetrievedState, State
@@ -190,21 +196,28 @@ class ExperienceStore:
         new_ids = [i for i in batch if i not in existing]
         write_ids = list(batch) if replace else new_ids
         if write_ids:
-            self._write_rows([batch[i] for i in write_ids], upsert=replace)
+            self._write_rows([batch[i] for i in write_ids], upsert=replace, new=set(new_ids))
         return len(new_ids)
 
     def _existing_ids(self, collection, ids: Sequence[str]) -> set[str]:
         return {i for page in pages(collection, ids=ids, include=()) for i in page["ids"]}
 
-    def _write_rows(self, exps: list[Experience], *, upsert: bool) -> None:
+    def _write_rows(self, exps: list[Experience], *, upsert: bool, new: set[str]) -> None:
+        """Write rows; those in `new` get the next creation sequence numbers, in order (a
+        replaced row keeps its number: Chroma's upsert merges metadata keys)."""
         now = time.time()
         vectors = self.embedder.encode([e.state.task for e in exps])
+        seq = self._reserve_seq(sum(e.id in new for e in exps))
         metadatas = []
         for exp in exps:
             exp.pattern = pattern_of(exp.state)
             exp.created_at = exp.created_at or now
             exp.updated_at = exp.updated_at or now
-            metadatas.append(experience_metadata(exp, exp.pattern))
+            meta = experience_metadata(exp, exp.pattern)
+            if exp.id in new:
+                meta["seq"] = exp.seq = seq
+                seq += 1
+            metadatas.append(meta)
         self._add_tasks(exps, vectors)
         self._write(self._rows, "upsert" if upsert else "add", [e.id for e in exps],
                     embeddings=vectors, documents=[e.state.observation for e in exps],
@@ -212,6 +225,19 @@ class ExperienceStore:
         if self._state_index is not None:
             for exp, meta in zip(exps, metadatas):
                 self._state_index.add_row(exp.id, meta, exp.state.observation)
+
+    def _reserve_seq(self, count: int) -> int:
+        """Take `count` creation sequence numbers; returns the first. The counter is read on
+        every write (one small get: another store object or writer may have moved it) and
+        written before the rows that use it, so a crash in between leaves a gap, never a
+        duplicate."""
+        if not count:
+            return 0
+        got = self._episodes.get(ids=[SEQUENCE_ROW], include=["metadatas"])
+        first = int(got["metadatas"][0]["next_seq"]) if got["ids"] else 0
+        self._write(self._episodes, "upsert", [SEQUENCE_ROW], embeddings=[_LEDGER_VECTOR],
+                    metadatas=[{"next_seq": first + count}])
+        return first
 
     def _add_tasks(self, exps: list[Experience], vectors: np.ndarray) -> None:
         first = {}
@@ -273,10 +299,11 @@ class ExperienceStore:
     def episodes(self) -> Iterator[tuple[str, dict]]:
         """Every ledger entry: (episode id, metadata)."""
         for page in pages(self._episodes, include=["metadatas"]):
-            yield from zip(page["ids"], page["metadatas"])
+            yield from ((i, meta) for i, meta in zip(page["ids"], page["metadatas"])
+                        if i != SEQUENCE_ROW)
 
     def episode_count(self) -> int:
-        return self._episodes.count()
+        return self._episodes.count() - self.has_episode(SEQUENCE_ROW)
 
     # --- reading ------------------------------------------------------------------------
 

@@ -9,9 +9,15 @@ Returns (T = number of steps):
   G_t = Σ_{k=0}^{T-1-t} γ^k · r_{t+1+k}; with the default γ = 1, no bootstrap.
 - n-step (`n_step=n ≥ 1`): G_t = Σ_{k<n} γ^k · r_{t+1+k} + γ^n · V(s_{t+n}) while t+n < T,
   where V(s) is the highest Q among the recorded actions of s when s is stored, else among the
-  recorded actions of the most similar stored state (the retrieval score s = λ·f_g + (1-λ)·f_o,
-  top 1), else 0. When t+n ≥ T the return is truncated at the end of the episode (the sum of the
-  remaining discounted rewards, no bootstrap).
+  recorded actions of the most similar stored state (the retrieval ranking: score
+  s = λ·f_g + (1-λ)·f_o, then more visits, then the older state, top 1), else 0. When t+n ≥ T
+  the return is truncated at the end of the episode (the sum of the remaining discounted
+  rewards, no bootstrap).
+
+  As in the original, (s_t, a_t) is recorded *before* V(s_{t+n}) is looked up: a new pair is
+  created (Q = 0) and its visit is counted, then the bootstrap state is found, then Q moves. So
+  s_t itself is a candidate — with its old Q and its new visit count — and a loop back to s_t
+  (s_{t+n} = s_t) bootstraps from s_t's own actions.
 
 `ended=False` (an episode broken off, not finished, e.g. by an error) means the steps whose
 return would need rewards or states after the last transition get no update: with Monte Carlo
@@ -62,7 +68,7 @@ from environments.ranking import best, ranked
 from environments.registry import spec
 from memory_store.errors import MemoryStoreError
 from memory_store.records import (
-    Experience, State, Transition, experience_id, normalize_action,
+    Experience, State, Transition, experience_id, normalize_action, state_order,
 )
 from memory_store.retrieval import task_similarities
 from memory_store.rows import experience_metadata, pattern_of, row_to_experience
@@ -93,6 +99,19 @@ class _Row:
     last_step: int = -1
     stored: bool = True  # present in Chroma (False: created by this episode, not yet added)
     touched: bool = False  # updated by this episode
+    created: int = 0  # for a row not yet added: its place among the rows this episode created
+
+
+def _order(rows: Iterable[_Row]) -> tuple[int, int]:
+    """The insertion order of a state seen with this episode's unwritten rows: a state with a
+    stored row keeps its place; a state whose first row is about to be written comes after
+    every stored state (group 1: the store will number it next), in creation order."""
+    rows = list(rows)
+    stored = state_order(r.exp.seq for r in rows if r.stored)
+    created = [r.created for r in rows if not r.stored]
+    if stored[0] == 0 or not created:
+        return stored
+    return (1, min(created))
 
 
 class Updater:
@@ -177,6 +196,7 @@ class EpisodeSession:
         self._rows: dict[str, dict[str, _Row]] = {}  # state id -> row id -> row
         self._dirty: dict[str, _Row] = {}  # changed, not yet written
         self._next_step = 0  # the first step not yet updated
+        self._created = 0  # rows this episode has created so far
         self._finished = False
 
     # --- the episode ------------------------------------------------------------------------
@@ -192,7 +212,7 @@ class EpisodeSession:
             return
         self._load([transition.state])
         while self._next_step + n < len(self.transitions):
-            self._update(self._next_step, self._bootstrapped_return(self._next_step))
+            self._update(self._next_step)
             self._next_step += 1
         self._flush()
 
@@ -206,9 +226,8 @@ class EpisodeSession:
             return self.report
         self._load([t.state for t in self.transitions])
         for step in range(self._next_step, len(self.transitions)):
-            target = self._return(step, ended)
-            if target is not None:
-                self._update(step, target)
+            if ended or self._bootstraps(step):  # else the rest of the episode is unknown
+                self._update(step)
         self._next_step = len(self.transitions)
         self._flush()
         self._enforce_capacity()
@@ -224,13 +243,14 @@ class EpisodeSession:
         gamma = self.updater.gamma
         return sum(gamma ** k * self.transitions[start + k].reward for k in range(stop - start))
 
-    def _return(self, step: int, ended: bool) -> float | None:
-        n, count = self.updater.n_step, len(self.transitions)
-        if n is not None and step + n < count:
+    def _bootstraps(self, step: int) -> bool:
+        n = self.updater.n_step
+        return n is not None and step + n < len(self.transitions)
+
+    def _return(self, step: int) -> float:
+        if self._bootstraps(step):
             return self._bootstrapped_return(step)
-        if not ended:
-            return None  # the rest of the episode is unknown
-        return self._reward_sum(step, count)  # truncated at the end: no bootstrap
+        return self._reward_sum(step, len(self.transitions))  # to the end: no bootstrap
 
     def _bootstrapped_return(self, step: int) -> float:
         n = self.updater.n_step
@@ -247,13 +267,13 @@ class EpisodeSession:
         return max(row.exp.q for row in nearest) if nearest else 0.0
 
     def _most_similar(self, state: State) -> list[_Row]:
-        """The rows of the stored state with the highest retrieval score (ties: more visits,
-        then smaller state id, as in retrieval), seeing this session's unwritten changes."""
+        """The rows of the stored state that ranks first for `state` (retrieval's order: score,
+        visits, older, state id), seeing this session's unwritten changes."""
         unwritten = {row.exp.state.state_id for row in self._dirty.values()}
         candidates: dict[str, tuple[float, list[_Row]]] = {}
         for found in self.store.retrieve(state, m=1 + len(unwritten), lam=self.updater.lam):
-            rows = [_Row(a.id, Experience(found.state, a.action, q=a.q, visits=a.visits))
-                    for a in found.actions]
+            rows = [_Row(a.id, Experience(found.state, a.action, q=a.q, visits=a.visits,
+                                          seq=a.seq)) for a in found.actions]
             candidates[found.state_id] = (found.score, rows)
         for state_id in unwritten:
             rows = list(self._rows[state_id].values())
@@ -261,8 +281,8 @@ class EpisodeSession:
             if score is None:
                 score = self._score(state, rows[0].exp.state)
             candidates[state_id] = (score, rows)
-        top = best(candidates.items(), ident=lambda item: item[0], score=lambda item: (
-            item[1][0], sum(r.exp.visits for r in item[1][1])))
+        top = best(candidates.items(), ident=lambda item: (*_order(item[1][1]), item[0]),
+                   score=lambda item: (item[1][0], sum(r.exp.visits for r in item[1][1])))
         return top[1][1] if top else []
 
     def _score(self, query: State, stored: State) -> float:
@@ -295,7 +315,9 @@ class EpisodeSession:
             if row.last_episode == self.episode_id:
                 self.report.resumed = True
 
-    def _update(self, step: int, target: float) -> None:
+    def _update(self, step: int) -> None:
+        """Move Q(s_t, a_t) towards G_t. The pair is recorded and its visit counted first, then
+        G_t is computed (so its bootstrap can find s_t), then Q moves (module docstring)."""
         transition = self.transitions[step]
         state = transition.state
         action = normalize_action(transition.action)
@@ -304,16 +326,20 @@ class EpisodeSession:
         row = rows.get(row_id)
         if row is None:
             row = rows[row_id] = _Row(row_id, Experience(state, action, provenance=self.episode_id),
-                                      stored=False)
+                                      stored=False, created=self._created)
+            self._created += 1
         if row.last_episode == self.episode_id and row.last_step >= step:
             return  # written before a crash: do not count it twice
         exp = row.exp
-        exp.q, exp.visits = self.updater.update_q(exp.q, exp.visits, target)
+        visits = exp.visits
+        exp.visits += 1
+        self._dirty[row_id] = row
+        target = self._return(step)
+        exp.q, exp.visits = self.updater.update_q(exp.q, visits, target)
         exp.reward = float(transition.reward)
         exp.reason = transition.reason or exp.reason
         exp.state = state  # same state id; brings the latest history and rewards
         row.last_episode, row.last_step, row.touched = self.episode_id, step, True
-        self._dirty[row_id] = row
         self.report.returns[step] = target
         self.report.updated += 1
 
@@ -328,9 +354,10 @@ class EpisodeSession:
         if new:
             for row in new:
                 row.exp.created_at = row.exp.created_at or now
-            self.store.add([dataclasses.replace(row.exp, q=0.0, visits=0) for row in new])
-            for row in new:
-                row.stored = True
+            blanks = [dataclasses.replace(row.exp, q=0.0, visits=0) for row in new]
+            self.store.add(blanks)
+            for row, blank in zip(new, blanks):
+                row.stored, row.exp.seq = True, blank.seq
             self.report.added += len(new)
         metadatas = []
         for row in rows:

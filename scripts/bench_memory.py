@@ -26,11 +26,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from memory_store.embedding import Embedder  # noqa: E402
-from memory_store.records import Experience, State  # noqa: E402
 from environments.ranking import ranked  # noqa: E402
 from environments.registry import spec  # noqa: E402
 from environments.webshop.spec import page_pattern, page_similarity  # noqa: E402
+from memory_store.embedding import Embedder  # noqa: E402
+from memory_store.records import Experience, State, state_order  # noqa: E402
+from memory_store.rows import row_seq  # noqa: E402
 from memory_store.store import ExperienceStore  # noqa: E402
 
 COLORS = "red navy black white beige olive pink grey teal ivory maroon golden".split()
@@ -91,11 +92,14 @@ class BruteForce:
         vector_of = dict(zip(task_ids, task_matrix))  # a row's embedding is its task's
         for _, _, meta in store.iter_rows(documents=False):
             entry = states.setdefault(meta["state_id"], {"vector": vector_of[meta["task_id"]],
-                                                          "visits": 0, "pattern": meta["pattern"]})
+                                                          "visits": 0, "pattern": meta["pattern"],
+                                                          "seqs": []})
             entry["visits"] += meta["visits"]
+            entry["seqs"].append(row_seq(meta))
         self.ids = list(states)
         self.matrix = np.asarray([states[i]["vector"] for i in self.ids], dtype=np.float64)
         self.visits = np.asarray([states[i]["visits"] for i in self.ids])
+        self.orders = [state_order(states[i]["seqs"]) for i in self.ids]
         self.patterns = np.asarray([states[i]["pattern"] for i in self.ids])
 
     def top(self, query_vector: np.ndarray, pattern: str, m: int, lam: float) -> list[str]:
@@ -107,7 +111,8 @@ class BruteForce:
         # Only states scoring at least the m-th best score can make the top m; that score is a
         # value, the same whichever partition kernel NumPy picks, so no tie is cut arbitrarily.
         kth = -np.partition(-score, m - 1)[m - 1] if m < len(score) else -np.inf
-        order = ranked(np.flatnonzero(score >= kth).tolist(), k=m, ident=lambda i: self.ids[i],
+        order = ranked(np.flatnonzero(score >= kth).tolist(), k=m,
+                       ident=lambda i: (*self.orders[i], self.ids[i]),
                        score=lambda i: (score[i], self.visits[i]))
         return [self.ids[i] for i in order]
 

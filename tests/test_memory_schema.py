@@ -94,3 +94,17 @@ def test_a_memory_from_a_newer_schema_is_refused(tmp_path):
     build_old_memory(tmp_path / "memory", schema=99)
     with pytest.raises(MemoryStoreError, match="schema 99, newer than this version reads"):
         ExperienceStore.open("old", path=tmp_path / "memory", embedder=FakeEmbedderForTests())
+
+
+def test_old_rows_have_no_creation_number_and_rank_after_numbered_ones_on_a_tie(old):
+    newer = SHOP.new_state(TASK, "Page 2 [SEP] B02MUG0002 Blue mug", (),
+                           available_actions=("back to search", "< prev", "b02mug0002"))
+    old.add([Experience(newer, "click[b02mug0002]", q=0.0, visits=1)])
+    meta = raw_collection(old).get(ids=[Experience(newer, "click[b02mug0002]").id],
+                                   include=["metadatas"])["metadatas"][0]
+    assert meta["seq"] == 0  # the first numbered row of this memory
+    # Both results pages of the task score 1 with 1 visit: the numbered state comes first, the
+    # old one (no number) after it.
+    found = old.retrieve(RESULTS, m=2)
+    assert [f.state_id for f in found] == [newer.state_id, RESULTS.state_id]
+    assert [f.order for f in found] == [(0, 0), (2, 0)]

@@ -102,3 +102,25 @@ def test_many_experiences_are_added_in_batches(make_store):
     assert store.count() == 2500
     assert store.task_count() == 40
     assert sum(1 for _ in store.iter_experiences()) == 2500
+
+
+def test_rows_are_numbered_in_creation_order_and_keep_their_number(make_store):
+    store = make_store()
+    first, second, third = (Experience(webshop_state("a lamp", f"\nWebShop {i}"), "search[lamp]")
+                            for i in range(3))
+    assert store.add([second, first]) == 2  # numbered in the order given
+    assert store.add([first, third]) == 1  # only the new row takes a number
+    seqs = lambda: {e.id: e.seq for e in store.get([first.id, second.id, third.id])}  # noqa: E731
+    assert seqs() == {second.id: 0, first.id: 1, third.id: 2}
+    store.add([Experience(first.state, "search[lamp]", q=0.5)], replace=True)
+    assert seqs()[first.id] == 1  # a replaced row keeps its number
+    # Another store on the same collection (for a server: another writer) numbers on from there.
+    again = make_store(store.name)
+    fourth = Experience(webshop_state("a lamp", "\nWebShop 3"), "search[lamp]")
+    again.add([fourth])
+    assert again.get([fourth.id])[0].seq == 3
+    # The next number lives in a reserved ledger row that is not an episode.
+    assert store.episode_count() == 0 and list(store.episodes()) == []
+    assert store.client.summary(store.name)["episodes"] == 0
+    store.record_episodes([("ep-1", {"steps": 1})])
+    assert store.episode_count() == 1 and [i for i, _ in store.episodes()] == ["ep-1"]
