@@ -12,6 +12,8 @@ written first: `records.state_order`), then to the smaller state id
 (`environments.ranking`). Older-first is the
 original's rule: it sorted candidates by (score, visits) with a stable sort over its records in
 insertion order. The agent's exemplars and the updater's bootstrap state use this one order.
+The order in which groups of equal f_g are visited does not matter: a group is skipped only when
+it cannot even tie the m-th best score.
 """
 
 from __future__ import annotations

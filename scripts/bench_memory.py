@@ -26,12 +26,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from memory_store.embedding import Embedder  # noqa: E402
 from environments.ranking import ranked  # noqa: E402
-from memory_store.records import Experience, State, state_order  # noqa: E402
-from memory_store.rows import row_seq  # noqa: E402
 from environments.registry import spec  # noqa: E402
 from environments.webshop.spec import page_pattern, page_similarity  # noqa: E402
+from memory_store.embedding import Embedder  # noqa: E402
+from memory_store.records import Experience, State, state_order  # noqa: E402
+from memory_store.rows import row_seq  # noqa: E402
 from memory_store.store import ExperienceStore  # noqa: E402
 
 COLORS = "red navy black white beige olive pink grey teal ivory maroon golden".split()
