@@ -399,7 +399,7 @@ def make_llm(
     will play) and only caches when given an explicit `cache_path`, so tests never touch the
     user's cache. `api` (chat/completion/auto) and `retry_backoff` only matter for ``openai``;
     `seed` for the sampling backends; `guided` (none/vllm/llamacpp) how ``openai`` sends
-    constraints; `local_options` are keyword arguments of `LocalGemmaLLM` (threads, engine).
+    constraints; `local_options` are keyword arguments of `LocalGemmaLLM` (threads, decode_threads, reuse_prefix).
     """
     if backend is None or not backend.strip():
         backend = "openai" if os.environ.get("OPENAI_API_KEY") else "local"

@@ -37,6 +37,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from environments.ranking import ranked
 from environments.spec import EnvSpec
 from memory_store.records import ActionRecord, RetrievedState, State
 
@@ -77,9 +78,11 @@ class PromptOptions:
     no_discouraged: bool = False
 
 
-def _best_first(actions: Sequence[ActionRecord]) -> list[ActionRecord]:
-    """Highest Q first; ties go to more visits, then to the recorded order."""
-    order = sorted(range(len(actions)), key=lambda i: (-actions[i].q, -actions[i].visits, i))
+def best_first(actions: Sequence[ActionRecord]) -> list[ActionRecord]:
+    """Highest Q first; ties go to more visits, then to the action text (then the recorded
+    order, should one state record an action twice)."""
+    order = ranked(range(len(actions)), score=lambda i: (actions[i].q, actions[i].visits),
+                   ident=lambda i: (actions[i].action, i))
     return [actions[i] for i in order]
 
 
@@ -90,16 +93,16 @@ def _line(record: ActionRecord) -> AdviceLine:
 def choose_advice(spec: EnvSpec, retrieved: RetrievedState, rng: random.Random,
                   options: PromptOptions = PromptOptions()) -> Advice:
     """The Encouraged / Discouraged lines shown under one exemplar (rules in the module doc)."""
-    ranked = _best_first(retrieved.actions)
+    ordered = best_first(retrieved.actions)
     if options.no_random:
-        encouraged = (_line(ranked[0]),) if ranked else ()
-        discouraged = (_line(ranked[-1]),) if len(ranked) >= 2 else ()
+        encouraged = (_line(ordered[0]),) if ordered else ()
+        discouraged = (_line(ordered[-1]),) if len(ordered) >= 2 else ()
         return Advice(encouraged, () if options.no_discouraged else discouraged)
 
-    recorded = [a.action for a in ranked]
-    low = [_line(a) for a in reversed(ranked) if a.q <= 0]  # lowest first
-    if ranked and ranked[0].q > 0:
-        encouraged: tuple[AdviceLine, ...] = (_line(ranked[0]),)
+    recorded = [a.action for a in ordered]
+    low = [_line(a) for a in reversed(ordered) if a.q <= 0]  # lowest first
+    if ordered and ordered[0].q > 0:
+        encouraged: tuple[AdviceLine, ...] = (_line(ordered[0]),)
     else:
         # Nothing worked here yet: suggest an untried valid action (any valid one if all tried).
         action = (spec.random_action(retrieved.state, rng, exclude=recorded)

@@ -7,7 +7,8 @@ its dashes (`train-set = "S0"`, `lambda = 0.5`, `no-random = true`; `train_set` 
 unknown key, a value of the wrong type or a missing `env` is a one-line error (exit code 2). The
 run folder keeps the resolved settings as `config.toml`, which `--config` reads back to rerun.
 
-API keys are never settings: they come from OPENAI_API_KEY or `--api-key` and are never written.
+API keys are never settings: they come from OPENAI_API_KEY or `--api-key` and are never written;
+nor is a Chroma server's token (CHROMA_TOKEN or `--chroma-token`).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ RUNS_ROOT = Path("runs")
 # (scripts/configs/<env>-quick.toml spells out the same values).
 
 # Flags that steer this invocation only; they are not settings of the run and not TOML keys.
-CONTROL_DESTS = ("config", "resume", "no_progress", "api_key", "help")
+CONTROL_DESTS = ("config", "resume", "no_progress", "api_key", "chroma_token", "help")
 # Settings a resumed run may change without changing what it computes.
 RESUMABLE_CHANGES = ("run_dir", "concurrency", "threads", "timeout", "max_retries", "base_url", "chroma_host",
                      "chroma_port", "llm_cache", "no_cache")
@@ -83,6 +84,7 @@ class RunConfig:
     guided: str  # how the openai backend sends the answer constraint: none | vllm | llamacpp
     free_text: bool  # no constrained decoding: the model writes free text, the parser reads it
     concurrency: int
+    workers: int  # training episodes per synchronous round (1: sequential, the paper's order)
     threads: int | None  # torch CPU threads (local LLM, embeddings); None: `default_threads()`
     name: str  # the run's name: part of every episode id, so it never changes on resume
     run_dir: str
@@ -154,6 +156,9 @@ def _add_settings(parser: argparse.ArgumentParser, actions: list[argparse.Action
                         help="use a Chroma server instead of a folder")
     memory.add_argument("--chroma-port", type=int, metavar="PORT", default=None,
                         help="Chroma server port (default 8000 with --chroma-host)")
+    memory.add_argument("--chroma-token", metavar="TOKEN", default=None,
+                        help="token sent to the Chroma server with every request (default: "
+                             "CHROMA_TOKEN; never written to the run folder)")
     memory.add_argument("--collection", default="rememberer",
                         help="collection name (default rememberer)")
     memory.add_argument("--embedding-model", metavar="MODEL", default=None,
@@ -211,6 +216,10 @@ def _add_settings(parser: argparse.ArgumentParser, actions: list[argparse.Action
     control.add_argument("--concurrency", type=int, metavar="N", default=1,
                          help="test episodes played at once, for server LLMs (training stays "
                               "sequential; default 1)")
+    control.add_argument("--workers", type=int, metavar="N", default=1,
+                         help="training episodes played at once in synchronous rounds: N episodes "
+                              "play against the memory as it stood at the round's start, then "
+                              "their updates are applied in task order (default 1: sequential)")
     control.add_argument("--threads", type=int, metavar="N", default=None,
                          help="CPU threads for the local LLM and the embeddings (default: half "
                               "the CPU cores, at least 1: on a busy machine more threads than free "
@@ -345,6 +354,7 @@ class Invocation:
     resume: bool
     progress: bool
     api_key: str | None
+    chroma_token: str | None
     memory_given: bool  # --memory was set (else the memory lives in the run folder)
 
 
@@ -392,7 +402,8 @@ def resolve(parser: argparse.ArgumentParser, defaults: dict[str, Any], args: arg
     cfg = RunConfig(**{k: v for k, v in merged.items() if k in names})
     check(cfg)
     return Invocation(cfg, command, resume, not getattr(args, "no_progress", False),
-                      getattr(args, "api_key", None), memory_given=cfg.memory is not None)
+                      getattr(args, "api_key", None), getattr(args, "chroma_token", None),
+                      memory_given=cfg.memory is not None)
 
 
 def default_threads() -> int:
@@ -415,6 +426,7 @@ def check(cfg: RunConfig) -> None:
     positive("m", cfg.m, 0)
     positive("n_step", cfg.n_step)
     positive("concurrency", cfg.concurrency)
+    positive("workers", cfg.workers)
     positive("threads", cfg.threads)
     positive("token_budget", cfg.token_budget)
     positive("max_tokens", cfg.max_tokens)

@@ -6,6 +6,8 @@ A run, as in the paper:
     for epoch in 1..E:
         train  play each training task (from epoch 2 on, skip those solved in epoch 1);
                after each episode the RLEM updater rewrites the memory's Q values
+               (--workers N: rounds of N episodes play at once against the memory of the
+               round's start, then are applied in task order)
         test   play every test task with the memory frozen (N at a time with --concurrency)
 
 The run folder (`runs/<name>/`) holds `config.toml` (the settings, to rerun), `episodes.jsonl`
@@ -16,7 +18,8 @@ Resume. Episode ids are `<run name>/<split>/epoch<k>/task<i>`, so they are the s
 run. A training episode is applied to the memory in three steps: its record and transitions go
 to `pending-episode.json`, the updater applies it (idempotent: an episode id it has applied
 before changes nothing), then the record is appended to `episodes.jsonl` and the pending file is
-removed. Wherever a run is killed, `--resume` finishes a pending episode from its file, skips
+removed (with --workers, a whole round goes to the pending file before its first update).
+Wherever a run is killed, `--resume` finishes a pending episode from its file, skips
 every episode already in `episodes.jsonl` and plays the rest, so the final memory is the one an
 uninterrupted run leaves.
 """
@@ -28,7 +31,7 @@ import json
 import sys
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +76,7 @@ class LockedMemory:
             return self.store.count()
 
 
-def open_memory(cfg: RunConfig):
+def open_memory(cfg: RunConfig, token: str | None = None):
     """The experience store of the run (embedded folder or server, a few tries for a server)."""
     from memory_store.embedding import Embedder
     from memory_store.store import ExperienceStore
@@ -82,7 +85,7 @@ def open_memory(cfg: RunConfig):
     return ExperienceStore.open(
         cfg.collection, path=path.resolve() if path is not None else None,
         host=cfg.chroma_host, port=cfg.chroma_port, embedder=Embedder(cfg.embedding_model),
-        attempts=CONNECT_ATTEMPTS)
+        attempts=CONNECT_ATTEMPTS, token=token)
 
 
 def seed_memory(store: Any, cfg: RunConfig) -> int:
@@ -163,7 +166,7 @@ class Runner:
     def open_memory(self) -> None:
         """Connect to the memory (a wrong embedding model or a dead server fails here)."""
         if self.cfg.policy == "rememberer" and self.store is None:
-            self.store = open_memory(self.cfg)
+            self.store = open_memory(self.cfg, self.inv.chroma_token)
             self.memory = LockedMemory(self.store)
 
     def prepare(self) -> None:
@@ -188,12 +191,14 @@ class Runner:
         self.records = self.folder.records()
         self.done = {r["episode_id"] for r in self.records}
         pending = self.folder.read_pending()
-        if pending is not None and pending["record"]["episode_id"] not in self.done:
+        # One episode, or a whole round of them (--workers): apply those not applied yet.
+        for item in (pending or {}).get("episodes", [pending] if pending else []):
+            if item["record"]["episode_id"] in self.done:
+                continue
             if self.updater is None:
                 raise AgentError(f"{self.folder.path} has an unfinished training episode but this "
                                  "is not a training run; resume it with `rememberer train`")
-            self._apply(Episode(pending["record"], transitions_from_json(pending["transitions"])),
-                        write_pending=False)
+            self._update_memory(Episode(item["record"], transitions_from_json(item["transitions"])))
         self.folder.clear_pending()
 
     def _previous_start_count(self) -> int:
@@ -253,26 +258,47 @@ class Runner:
         bar.set_postfix_str(_running(mine, self.cfg.env) + (f", {skipped} solved before, skipped"
                                                               if skipped else ""))
         try:
-            for episode in self._play_all(split, epoch, todo, ids):
-                if split == "train":
-                    self._apply(episode)
-                else:
-                    self._finish(episode)
+            for episode in self._episodes(split, epoch, tasks, todo, ids):
                 mine.append(episode.record)
                 bar.set_postfix_str(_running(mine, self.cfg.env), refresh=False)
                 bar.update(1)
         finally:
             bar.close()
 
-    def _play_all(self, split: str, epoch: int, tasks: list[int], ids: dict[int, str]
-                  ) -> Iterator[Episode]:
+    def _episodes(self, split: str, epoch: int, tasks: list[int], todo: list[int],
+                  ids: dict[int, str]) -> Iterator[Episode]:
+        """Play the pass's remaining episodes, each applied to the memory (training) and recorded
+        before it is yielded. With --workers N, training goes in synchronous rounds: N tasks
+        (cut from the whole pass, so a resumed run has the same rounds) play at once against
+        the memory as it stood at the round's start, then the round is applied in task order."""
+        if split != "train" or self.cfg.workers == 1:
+            for episode in self._play_all(split, epoch, todo, ids):
+                if split == "train":
+                    self._apply(episode)
+                else:
+                    self._finish(episode)
+                yield episode
+            return
+        left = set(todo)
+        size = self.cfg.workers
+        for start in range(0, len(tasks), size):
+            round_tasks = [task for task in tasks[start:start + size] if task in left]
+            if round_tasks:
+                played = sorted(self._play_all(split, epoch, round_tasks, ids, workers=size),
+                                key=lambda episode: round_tasks.index(episode.record["task"]))
+                self._apply_round(played)
+                yield from played
+
+    def _play_all(self, split: str, epoch: int, tasks: list[int], ids: dict[int, str],
+                  workers: int | None = None) -> Iterator[Episode]:
         """Episodes in task order; test passes with --concurrency N play N at a time (the memory
-        is frozen then), yielding each as it finishes."""
+        is frozen then), still yielded in task order."""
         def play(task: int) -> Episode:
             return play_episode(self.spec, self.env(), self.policy(), task, episode=ids[task],
                                 split=split, epoch=epoch)
 
-        workers = self.cfg.concurrency if split == "test" else 1
+        if workers is None:
+            workers = self.cfg.concurrency if split == "test" else 1
         if workers == 1 or len(tasks) < 2:
             for task in tasks:
                 yield play(task)
@@ -280,21 +306,33 @@ class Runner:
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="episode")
         try:
             futures = [pool.submit(play, task) for task in tasks]
-            for future in as_completed(futures):
+            for future in futures:  # in task order, so the episode log is the same every run
                 yield future.result()
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
-    def _apply(self, episode: Episode, *, write_pending: bool = True) -> None:
+    def _apply(self, episode: Episode) -> None:
         """Write a training episode into the memory, crash-safe (see the module docstring)."""
-        if write_pending:
-            self.folder.write_json(PENDING_FILE, {
-                "record": episode.record, "transitions": transitions_to_json(episode.transitions)})
+        self.folder.write_json(PENDING_FILE, _pending(episode))
+        self._update_memory(episode)
+        self.folder.clear_pending()
+
+    def _apply_round(self, episodes: list[Episode]) -> None:
+        """A round of training episodes: all saved as pending first (so a resumed run applies
+        exactly these, not replays against a memory already part-updated), then applied in order."""
+        self.folder.write_json(PENDING_FILE, {"episodes": [_pending(e) for e in episodes]})
+        # One batched encode of the round's task texts (the embedder keeps every text's vector,
+        # so the updates below find them embedded): much cheaper than one encode per episode.
+        self.store.embedder.encode(sorted({t.state.task for e in episodes for t in e.transitions}))
+        for episode in episodes:
+            self._update_memory(episode)
+        self.folder.clear_pending()
+
+    def _update_memory(self, episode: Episode) -> None:
         report = self.updater.apply(episode.record["episode_id"], episode.transitions, ended=True)
         episode.record["memory_update"] = {"applied": report.applied, "updated": report.updated,
                                            "added": report.added, "dropped": report.dropped}
         self._finish(episode)
-        self.folder.clear_pending()
 
     def _finish(self, episode: Episode) -> None:
         self.folder.append(episode.record)
@@ -328,6 +366,10 @@ class Runner:
     def close(self) -> None:
         if self.store is not None:
             self.store.close()
+
+
+def _pending(episode: Episode) -> dict:
+    return {"record": episode.record, "transitions": transitions_to_json(episode.transitions)}
 
 
 def _running(records: list[dict], env: str) -> str:

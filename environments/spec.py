@@ -194,6 +194,9 @@ class EnvSpec:
     pool: PoolLayout | None = None
     exemplar_dir: Path | None = None  # holds E0.jsonl, E1.jsonl, E2.jsonl
     exemplar_scripts: tuple[ExemplarScript, ...] = ()
+    # a scripted action as played on a screen (observation) -> the action sent; lets scripts
+    # name what they click (a title) rather than where a ranking put it (ValueError: not there)
+    exemplar_action: Callable[[str, str], str] | None = None
     legacy_identity: Callable[[State], tuple[str, ...]] | None = None  # see `identity`
 
     # --- the environment -----------------------------------------------------------------

@@ -19,8 +19,9 @@ from memory_store.paging import pages
 
 DEFAULT_PATH = Path("memory")
 DEFAULT_COLLECTION = "rememberer"
-COMPANION_SUFFIXES = (".tasks", ".episodes")  # helper collections kept beside each memory
+COMPANION_SUFFIXES = (".tasks", ".episodes", ".lease")  # helper collections kept beside each memory
 LOCK_NAME = "rememberer-writer.lock"
+TOKEN_VARIABLE = "CHROMA_TOKEN"
 SEQUENCE_ROW = "rememberer:next-seq"  # reserved id in the episode ledger (see store.py)
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -38,6 +39,15 @@ def _settings():
     from chromadb.config import Settings
 
     return Settings(anonymized_telemetry=False, allow_reset=False)
+
+
+class TokenRefused(MemoryStoreError):
+    """The server wants a token this client does not have (retrying will not help)."""
+
+
+def _is_unauthorised(exc: Exception) -> bool:
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    return status in (401, 403) or "401" in str(exc) or "Unauthorized" in str(exc)
 
 
 class MemoryClient:
@@ -61,9 +71,11 @@ class MemoryClient:
         in_memory: bool = False,
         read_only: bool = False,
         attempts: int = 1,
+        token: str | None = None,
     ) -> "MemoryClient":
         """Embedded at `path` (default ./memory), a server at `host`/`port`, or `in_memory`.
-        A server is tried `attempts` times (waiting 1 s, 2 s, ... in between)."""
+        A server is tried `attempts` times (waiting 1 s, 2 s, ... in between) and sent `token`
+        (default: the environment variable CHROMA_TOKEN) with every request."""
         if in_memory:
             # In-memory clients share one system per process: give each its own database.
             database = f"mem{uuid.uuid4().hex[:12]}"
@@ -72,9 +84,12 @@ class MemoryClient:
             chroma = chromadb.EphemeralClient(settings=_settings(), database=database)
             return cls(chroma, location=f"in-memory:{database}")
         if host is not None or port is not None:
+            token = token or os.environ.get(TOKEN_VARIABLE) or None
             for attempt in range(max(1, attempts)):
                 try:
-                    return cls._connect_server(host or "127.0.0.1", port or 8000)
+                    return cls._connect_server(host or "127.0.0.1", port or 8000, token)
+                except TokenRefused:
+                    raise
                 except MemoryStoreError:
                     if attempt >= attempts - 1:
                         raise
@@ -82,11 +97,25 @@ class MemoryClient:
         return cls._connect_path(Path(path) if path is not None else DEFAULT_PATH, read_only)
 
     @classmethod
-    def _connect_server(cls, host: str, port: int) -> "MemoryClient":
+    def _connect_server(cls, host: str, port: int, token: str | None) -> "MemoryClient":
+        settings = _settings()
+        if token:
+            settings.chroma_client_auth_provider = (
+                "chromadb.auth.token_authn.TokenAuthClientProvider")
+            settings.chroma_client_auth_credentials = token
         try:
-            chroma = _chromadb().HttpClient(host=host, port=port, settings=_settings())
+            chroma = _chromadb().HttpClient(host=host, port=port, settings=settings)
             chroma.heartbeat()
         except Exception as exc:  # noqa: BLE001 - connection failures come in many types
+            if isinstance(exc, ValueError) and "Invalid token" in str(exc):
+                raise TokenRefused(f"the Chroma token is not usable ({exc}); check "
+                                   f"--chroma-token or {TOKEN_VARIABLE}") from None
+            if _is_unauthorised(exc):
+                raise TokenRefused(
+                    f"the Chroma server at {host}:{port} refused the request: "
+                    + ("wrong token; check --chroma-token or " if token else
+                       "it requires a token; give --chroma-token or set ") + TOKEN_VARIABLE
+                ) from None
             raise MemoryStoreError(
                 f"cannot reach the Chroma server at {host}:{port} ({exc.__class__.__name__}); "
                 f"start one with `chroma run --path DIR --host {host} --port {port}`"

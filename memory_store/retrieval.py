@@ -8,23 +8,26 @@ answer is then the same as scoring every stored state, which `brute_force_retrie
 tests and benchmarks.
 
 Ties go to the state with more visits, then to the older state (the one whose first row was
-written first: `records.state_order`), then to the smaller state id. Older-first is the
+written first: `records.state_order`), then to the smaller state id
+(`environments.ranking`). Older-first is the
 original's rule: it sorted candidates by (score, visits) with a stable sort over its records in
 insertion order. The agent's exemplars and the updater's bootstrap state use this one order.
+The order in which groups of equal f_g are visited does not matter: a group is skipped only when
+it cannot even tie the m-th best score.
 """
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable, Iterator
 
 import numpy as np
 
+from environments.ranking import ranked, top_indices
 from environments.registry import spec
 from environments.spec import Similarity
 from memory_store.errors import MemoryStoreError
 from memory_store.records import RetrievedState, State
-from memory_store.rows import action_record, row_to_experience
+from memory_store.rows import action_record, best_actions_first, row_to_experience
 
 # `store` below is a `memory_store.store.ExperienceStore` (not imported: the store imports this).
 
@@ -51,28 +54,23 @@ def _groups(store, state: State, similarity: Similarity,
     are the stored pattern labels (used when f_g compares patterns)."""
     if similarity.pattern_similarity is not None:
         query = similarity.pattern(state)
-        scored = sorted((-similarity.pattern_similarity(query, p), p) for p in patterns)
-        yield from ((-negative, "pattern", p) for negative, p in scored)
+        f_g = {p: similarity.pattern_similarity(query, p) for p in patterns}
+        yield from ((f_g[p], "pattern", p) for p in ranked(f_g, score=f_g.get, ident=str))
         return
     ids, _, matrix = store.task_index(state.env)
     if not ids:
         return
     sims = task_similarities(matrix, store.task_embedding(state.task))
-    for i in np.argsort(-sims, kind="stable"):
+    for i in top_indices(sims):
         yield float(sims[i]), "task_id", ids[i]
 
 
-def rank_key(score: float, visits: int, order: tuple[int, int], state_id: str) -> tuple:
-    """The sort key of a candidate state, best first: higher score, more visits, older, then
-    smaller state id (so the order is total)."""
-    return (-score, -visits, *order, state_id)
-
-
-def _rank(found: Iterable[RetrievedState]) -> list[RetrievedState]:
-    ranked = sorted(found, key=lambda r: rank_key(r.score, r.visits, r.order, r.state_id))
-    for entry in ranked:
-        entry.actions.sort(key=lambda a: (-a.q, a.action))
-    return ranked
+def _rank(found: Iterable[RetrievedState], m: int | None = None) -> list[RetrievedState]:
+    best = ranked(found, score=lambda r: (r.score, r.visits), ident=lambda r: (*r.order, r.state_id),
+                  k=m)
+    for entry in best:
+        entry.actions = best_actions_first(entry.actions)
+    return best
 
 
 def retrieve(store, state: State, *, m: int = 2, lam: float = 0.5) -> list[RetrievedState]:
@@ -88,7 +86,6 @@ def retrieve(store, state: State, *, m: int = 2, lam: float = 0.5) -> list[Retri
     f_o_of: dict = {}
     scored: dict[str, tuple[float, int, float, float]] = {}  # id -> (s, visits, f_g, f_o)
     best: list[str] = []
-    order_of = lambda i: rank_key(*scored[i][:2], index.states[i].order, i)  # noqa: E731
     for f_g, key, value in _groups(store, state, similarity, index.patterns(state.env)):
         if len(best) >= m and scored[best[m - 1]][0] > lam * f_g + (1.0 - lam):
             break  # nothing in this or any later group can reach the m-th best score
@@ -99,7 +96,8 @@ def retrieve(store, state: State, *, m: int = 2, lam: float = 0.5) -> list[Retri
                 f_o_of[entry.key] = similarity.observation_similarity(query_key, entry.key)
             f_o = f_o_of[entry.key]
             scored[state_id] = (lam * f_g + (1.0 - lam) * f_o, entry.visits, f_g, f_o)
-        best = heapq.nsmallest(m, [*best, *members], key=order_of)
+        best = ranked([*best, *members], score=lambda i: scored[i][:2],
+                      ident=lambda i: (*index.states[i].order, i), k=m)
     return _fetch(store, best, scored, index)
 
 
@@ -124,7 +122,7 @@ def _fetch(store, state_ids: list[str], scored: dict,
                                              f_g=f_g, f_o=f_o, score=score)
         found[state_id].actions.append(action_record(row_id, meta))
     for entry in found.values():
-        entry.actions.sort(key=lambda a: (-a.q, a.action))
+        entry.actions = best_actions_first(entry.actions)
     return [found[i] for i in state_ids if i in found]
 
 
@@ -152,4 +150,4 @@ def brute_force_retrieve(store, state: State, *, m: int = 2, lam: float = 0.5,
                 state=stored.state, pattern=stored.pattern, f_g=f_g, f_o=f_o,
                 score=lam * f_g + (1.0 - lam) * f_o)
         found[meta["state_id"]].actions.append(action_record(row_id, meta))
-    return _rank(found.values())[:m]
+    return _rank(found.values(), m)

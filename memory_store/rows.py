@@ -6,8 +6,10 @@ without importing the store (and the store can import them).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
+from environments.ranking import ranked
 from environments.registry import spec
 from memory_store.records import (
     ActionRecord, Experience, State, dumps_history, loads_history,
@@ -61,6 +63,11 @@ def row_to_experience(document: str, meta: dict) -> Experience:
         provenance=meta.get("provenance", ""), created_at=float(meta.get("created_at", 0.0)),
         updated_at=float(meta.get("updated_at", 0.0)), seq=row_seq(meta),
     )
+
+
+def best_actions_first(actions: Iterable[ActionRecord]) -> list[ActionRecord]:
+    """Highest Q first; equal Q values in the order of the action text (then row id)."""
+    return ranked(actions, score=lambda a: a.q, ident=lambda a: (a.action, a.id))
 
 
 def action_record(row_id: str, meta: dict) -> ActionRecord:

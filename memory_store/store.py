@@ -27,11 +27,15 @@ ledger also holds one reserved row, `SEQUENCE_ROW`, with the next creation seque
 
 The store is the boundary of the memory: callers get plain data (experiences, rows as
 `rows.Row`, counts), never a Chroma collection. Every read of many rows goes through `pages`,
-every write through `_write` (the one place a writer lock or lease would wrap).
+every write through `_write`. On a Chroma server several processes may write one memory; they
+are serialised by a writer lease (lease.py): a read-modify-write runs inside `with
+store.writing():`, and `_write` refuses to write without the lease (fencing). An embedded folder
+has a file lock instead, held for as long as it is open.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -40,11 +44,12 @@ import numpy as np
 
 from memory_store.client import DEFAULT_COLLECTION, SEQUENCE_ROW, MemoryClient
 from memory_store.errors import MemoryStoreError
+from memory_store.lease import WriterLease
 from memory_store.paging import PAGE, pages
 from memory_store.records import ActionRecord, Experience, RetrievedState, State
 from memory_store.retrieval import retrieve as _retrieve
 from memory_store.rows import (
-    Row, action_record, experience_metadata, pattern_of, row_to_experience,
+    Row, action_record, best_actions_first, experience_metadata, pattern_of, row_to_experience,
 )
 from memory_store.state_index import StateIndex
 
@@ -81,6 +86,8 @@ class ExperienceStore:
             self._episodes = chroma.get_or_create_collection(
                 name + ".episodes", embedding_function=None,
             )
+            self._lease = (WriterLease(chroma.get_or_create_collection(
+                name + ".lease", embedding_function=None)) if client.remote else None)
         except MemoryStoreError:
             raise
         except Exception as exc:  # noqa: BLE001 - chromadb validation errors
@@ -105,9 +112,11 @@ class ExperienceStore:
         embedder=None,
         client: MemoryClient | None = None,
         attempts: int = 1,
+        token: str | None = None,
     ) -> "ExperienceStore":
         """Open (or create) a memory. Pass `client` to share one connection between stores;
-        `attempts` > 1 retries a server that is not up yet (waiting 1 s, 2 s, ...)."""
+        `attempts` > 1 retries a server that is not up yet (waiting 1 s, 2 s, ...); `token`
+        (default: $CHROMA_TOKEN) is sent to a server with every request."""
         if embedder is None:
             from memory_store.embedding import Embedder
 
@@ -115,7 +124,7 @@ class ExperienceStore:
         owns = client is None
         if client is None:
             client = MemoryClient.connect(path, host=host, port=port, in_memory=in_memory,
-                                          read_only=read_only, attempts=attempts)
+                                          read_only=read_only, attempts=attempts, token=token)
         try:
             return cls(client, collection, embedder, owns_client=owns)
         except BaseException:
@@ -161,15 +170,24 @@ class ExperienceStore:
 
     # --- paging and writing: the only two ways rows move ----------------------------------
 
+    def writing(self) -> contextlib.AbstractContextManager:
+        """Hold the memory for writing: wrap every read-modify-write in `with store.writing():`.
+        On a server this takes the writer lease (waiting for other writers); elsewhere this
+        process is already the only writer. Re-entrant."""
+        return self._lease if self._lease is not None else contextlib.nullcontext()
+
     def _write(self, collection, operation: str, ids: Sequence[str], **columns) -> None:
         """Every change to the three collections: `operation` is add, upsert, update or
         delete; the columns are cut into batches Chroma accepts."""
         method = getattr(collection, operation)
         step = self._max_batch()
-        for start in range(0, len(ids), step):
-            part = slice(start, start + step)
-            method(ids=list(ids[part]),
-                   **{k: v[part] for k, v in columns.items() if v is not None})
+        with self.writing():
+            for start in range(0, len(ids), step):
+                if self._lease is not None:
+                    self._lease.check()
+                part = slice(start, start + step)
+                method(ids=list(ids[part]),
+                       **{k: v[part] for k, v in columns.items() if v is not None})
 
     def _max_batch(self) -> int:
         """Rows per write call; asked of Chroma once (a round trip on a server)."""
@@ -192,6 +210,10 @@ class ExperienceStore:
         batch = {exp.id: exp for exp in experiences}  # last one wins inside one call
         if not batch:
             return 0
+        with self.writing():
+            return self._add_batch(batch, replace)
+
+    def _add_batch(self, batch: dict[str, Experience], replace: bool) -> int:
         existing = self._existing_ids(self._rows, list(batch))
         new_ids = [i for i in batch if i not in existing]
         write_ids = list(batch) if replace else new_ids
@@ -264,6 +286,10 @@ class ExperienceStore:
         """Delete rows by id or metadata filter; returns how many were removed."""
         if ids is None and where is None:
             raise MemoryStoreError("delete needs ids or a where filter")
+        with self.writing():
+            return self._delete(ids, where)
+
+    def _delete(self, ids: Sequence[str] | None, where: dict | None) -> int:
         found = [row for page in pages(self._rows, ids=ids, where=where,
                                              include=["metadatas"])
                  for row in zip(page["ids"], page["metadatas"])]
@@ -346,8 +372,8 @@ class ExperienceStore:
 
     def state_actions(self, state_id: str) -> list[ActionRecord]:
         """Every recorded action of one state, highest Q first."""
-        actions = [action_record(row.id, row.metadata) for row in self.rows_of_states([state_id])]
-        return sorted(actions, key=lambda a: (-a.q, a.action))
+        return best_actions_first(action_record(row.id, row.metadata)
+                                  for row in self.rows_of_states([state_id]))
 
     def task_embedding(self, task: str) -> np.ndarray:
         return self.embedder.encode_one(task)

@@ -64,12 +64,13 @@ from typing import Literal
 
 import numpy as np
 
+from environments.ranking import best, ranked
 from environments.registry import spec
 from memory_store.errors import MemoryStoreError
 from memory_store.records import (
     Experience, State, Transition, experience_id, normalize_action, state_order,
 )
-from memory_store.retrieval import rank_key, task_similarities
+from memory_store.retrieval import task_similarities
 from memory_store.rows import experience_metadata, pattern_of, row_to_experience
 from memory_store.store import ExperienceStore
 
@@ -154,11 +155,13 @@ class Updater:
 
     def apply(self, episode_id: str, transitions: Sequence[Transition],
               ended: bool) -> UpdateReport:
-        """Apply a whole episode: one read, one add of new rows, one batched update."""
-        session = EpisodeSession(self, episode_id, online=False)
-        for transition in transitions:
-            session.step(transition)
-        return session.finish(ended)
+        """Apply a whole episode: one read, one add of new rows, one batched update — all while
+        holding the memory for writing, so concurrent writers on a server lose nothing."""
+        with self.store.writing():
+            session = EpisodeSession(self, episode_id, online=False)
+            for transition in transitions:
+                session.step(transition)
+            return session.finish(ended)
 
     def start_episode(self, episode_id: str) -> "EpisodeSession":
         """An online session: call `step()` after every environment step, `finish()` at the end.
@@ -209,11 +212,13 @@ class EpisodeSession:
         n = self.updater.n_step
         if not self.report.applied or not self.online or n is None:
             return
-        self._load([transition.state])
-        while self._next_step + n < len(self.transitions):
-            self._update(self._next_step)
-            self._next_step += 1
-        self._flush()
+        with self.store.writing():
+            self._reload()
+            self._load([t.state for t in self.transitions[self._next_step:]])
+            while self._next_step + n < len(self.transitions):
+                self._update(self._next_step)
+                self._next_step += 1
+            self._flush()
 
     def finish(self, ended: bool = True) -> UpdateReport:
         """Apply the remaining updates, enforce capacity, record the episode in the ledger."""
@@ -223,6 +228,11 @@ class EpisodeSession:
         self.report.steps = len(self.transitions)
         if not self.report.applied:
             return self.report
+        with self.store.writing():
+            return self._finish(ended)
+
+    def _finish(self, ended: bool) -> UpdateReport:
+        self._reload()
         self._load([t.state for t in self.transitions])
         for step in range(self._next_step, len(self.transitions)):
             if ended or self._bootstraps(step):  # else the rest of the episode is unknown
@@ -262,8 +272,8 @@ class EpisodeSession:
         rows = self._rows.get(state.state_id)
         if rows:
             return max(row.exp.q for row in rows.values())
-        best = self._most_similar(state)
-        return max(row.exp.q for row in best) if best else 0.0
+        nearest = self._most_similar(state)
+        return max(row.exp.q for row in nearest) if nearest else 0.0
 
     def _most_similar(self, state: State) -> list[_Row]:
         """The rows of the stored state that ranks first for `state` (retrieval's order: score,
@@ -280,11 +290,9 @@ class EpisodeSession:
             if score is None:
                 score = self._score(state, rows[0].exp.state)
             candidates[state_id] = (score, rows)
-        if not candidates:
-            return []
-        best = min(candidates.items(), key=lambda item: rank_key(
-            item[1][0], sum(r.exp.visits for r in item[1][1]), _order(item[1][1]), item[0]))
-        return best[1][1]
+        top = best(candidates.items(), ident=lambda item: (*_order(item[1][1]), item[0]),
+                   score=lambda item: (item[1][0], sum(r.exp.visits for r in item[1][1])))
+        return top[1][1] if top else []
 
     def _score(self, query: State, stored: State) -> float:
         """The retrieval score of one stored state (same formula as `retrieval.retrieve`)."""
@@ -300,6 +308,12 @@ class EpisodeSession:
         return lam * f_g + (1.0 - lam) * f_o
 
     # --- rows ---------------------------------------------------------------------------
+
+    def _reload(self) -> None:
+        """Forget the rows read before: another process may have written them since (only on a
+        shared memory; between writes this session holds no unwritten changes)."""
+        if self.online and not self.store.exclusive:
+            self._rows.clear()
 
     def _load(self, states: Iterable[State]) -> None:
         """Read every stored row of the states not read yet (one Chroma call)."""
@@ -378,8 +392,8 @@ class EpisodeSession:
                           for row in rows.values() if row.touched}
         if limit is not None:
             for state_id in sorted(touched_states):
-                rows = sorted(self._rows[state_id].values(), key=lambda r: (
-                    r.exp.reward, r.touched, r.exp.created_at, r.id))
+                rows = ranked(self._rows[state_id].values(), lowest_first=True, ident=lambda r: r.id,
+                              score=lambda r: (r.exp.reward, r.touched, r.exp.created_at))
                 victims += [row.id for row in rows[:max(0, len(rows) - limit)]]
         if victims:
             self._drop(victims)
@@ -399,8 +413,8 @@ class EpisodeSession:
         surplus = len(states) - self.updater.max_states
         if surplus <= 0:
             return []
-        order = sorted(states, key=lambda s: (
-            states[s][0], s in touched_states, states[s][1], s))
+        order = ranked(states, lowest_first=True, ident=lambda s: s,
+                       score=lambda s: (states[s][0], s in touched_states, states[s][1]))
         return [row_id for state_id in order[:surplus] for row_id in states[state_id][2]]
 
     def _drop(self, row_ids: list[str]) -> None:

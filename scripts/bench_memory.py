@@ -26,12 +26,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from memory_store.embedding import Embedder  # noqa: E402
-from memory_store.records import Experience, State, state_order  # noqa: E402
-from memory_store.retrieval import rank_key  # noqa: E402
-from memory_store.rows import row_seq  # noqa: E402
+from environments.ranking import ranked  # noqa: E402
 from environments.registry import spec  # noqa: E402
 from environments.webshop.spec import page_pattern, page_similarity  # noqa: E402
+from memory_store.embedding import Embedder  # noqa: E402
+from memory_store.records import Experience, State, state_order  # noqa: E402
+from memory_store.rows import row_seq  # noqa: E402
 from memory_store.store import ExperienceStore  # noqa: E402
 
 COLORS = "red navy black white beige olive pink grey teal ivory maroon golden".split()
@@ -108,16 +108,13 @@ class BruteForce:
         for other in set(self.patterns.tolist()):
             f_o[self.patterns == other] = page_similarity(pattern, other)
         score = lam * f_g + (1 - lam) * f_o
-        order = sorted(range(len(self.ids)), key=lambda i: self._key(score, i))[:m] \
-            if len(self.ids) < 5000 else self._top_fast(score, m)
+        # Only states scoring at least the m-th best score can make the top m; that score is a
+        # value, the same whichever partition kernel NumPy picks, so no tie is cut arbitrarily.
+        kth = -np.partition(-score, m - 1)[m - 1] if m < len(score) else -np.inf
+        order = ranked(np.flatnonzero(score >= kth).tolist(), k=m,
+                       ident=lambda i: (*self.orders[i], self.ids[i]),
+                       score=lambda i: (score[i], self.visits[i]))
         return [self.ids[i] for i in order]
-
-    def _key(self, score: np.ndarray, i: int) -> tuple:
-        return rank_key(float(score[i]), int(self.visits[i]), self.orders[i], self.ids[i])
-
-    def _top_fast(self, score: np.ndarray, m: int) -> list[int]:
-        candidates = np.argpartition(-score, m + 50)[:m + 50]
-        return sorted(candidates, key=lambda i: self._key(score, i))[:m]
 
 
 def percentile(values: list[float], q: float) -> float:

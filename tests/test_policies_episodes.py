@@ -65,6 +65,7 @@ def test_each_set_has_two_states_with_a_good_and_a_bad_action_outside_the_splits
     assert {exp.provenance for exp in experiences} == {set_name}
 
 
+@pytest.mark.dispatch
 def test_exemplar_files_match_a_fresh_build_from_the_simulators():
     for path, text in render_files().items():
         assert path.read_text(encoding="utf-8") == text, f"{path.name} is stale: python -m agent.exemplars.make"

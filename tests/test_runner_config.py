@@ -67,6 +67,7 @@ def test_flags_override_the_config_file_which_overrides_defaults(tmp_path):
     ('env = "webshop"\nno-random = 1\n', "no-random must be true or false"),
     ('env = "mars"\n', "env must be one of webshop, wikihow"),
     ('env = "webshop"\napi-key = "sk-secret"\n', "unknown key 'api-key'"),
+    ('env = "webshop"\nchroma-token = "secret-token"\n', "unknown key 'chroma-token'"),
     ('env = "webshop"\nepochs = \n', "is not valid TOML"),
 ])
 def test_bad_config_files_are_one_clear_error(tmp_path, text, message):
@@ -150,9 +151,12 @@ def test_quick_configs_spell_out_what_env_alone_runs(env):
 def test_config_toml_reads_back_to_the_same_settings_and_holds_no_secret(tmp_path):
     parser, _ = parser_and_defaults()
     inv = settle("--env", "wikihow", "--n-step", "2", "--update", "const", "--no-discouraged",
-                 "--api-key", "sk-very-secret", "--llm", "openai", "--run-dir", str(tmp_path / "run"))
+                 "--api-key", "sk-very-secret", "--llm", "openai", "--run-dir", str(tmp_path / "run"),
+                 "--chroma-host", "127.0.0.1", "--chroma-token", "chroma-very-secret")
+    assert inv.chroma_token == "chroma-very-secret"
     text = config_toml(inv.config, parser, command="train", memory_given=inv.memory_given)
     assert "sk-very-secret" not in text and "api-key" not in tomllib.loads(text)
+    assert "chroma-very-secret" not in text and "chroma-token" not in tomllib.loads(text)
     assert "memory" not in tomllib.loads(text)  # defaulted: stays <run-dir>/memory
     (tmp_path / "config.toml").write_text(text)
     again = settle("--config", str(tmp_path / "config.toml")).config

@@ -17,6 +17,8 @@ from environments.webshop.catalogue import BUNDLED_DIR, GOALS_FILE, PRODUCTS_FIL
 from environments.webshop.generate import GeneratorConfig, careless_reward, write_dataset
 from environments.webshop.sample import write_sample
 
+pytestmark = pytest.mark.dispatch  # regenerated data must equal the bundle at every dispatch level
+
 
 # ---------------------------------------------------------------- WebShop's own files
 

@@ -5,8 +5,14 @@ from __future__ import annotations
 import gzip
 import json
 
-from environments.wikihow.corpus import CORPUS_FILE, DATA_DIR, TASKS_FILE, load_corpus
+import numpy as np
+import pytest
+
+from environments.wikihow.corpus import (CORPUS_FILE, DATA_DIR, SEARCH_HITS, TASKS_FILE, SearchIndex,
+                                         load_corpus)
 from environments.wikihow.generate import write_data
+
+pytestmark = pytest.mark.dispatch  # regenerated data must equal the bundle at every dispatch level
 
 
 def test_bundled_data_matches_the_generator(tmp_path):
@@ -55,3 +61,22 @@ def test_task_goals_are_consistent():
                 assert goal.target == corpus.authors[article.author].name != "wikiHow Staff"
             if goal.kind == "category":
                 assert goal.target in (article.top, article.sub)
+
+
+def test_search_ties_go_to_the_smaller_article_id():
+    """Equal BM25 scores are listed by article id on every CPU (NumPy's sort kernels, chosen by
+    CPU, would each order them differently)."""
+    index = SearchIndex(["How to Knit a Scarf"] * 12 + ["How to Knit a Hat", "How to Bake Bread"])
+    assert index.search("knit a scarf") == list(range(10))
+    assert index.search("knit hat") == [12, *range(10)][:10]
+
+    corpus = load_corpus()
+    tied_queries = 0
+    for task in corpus.tasks:
+        scores = corpus.index.scores(task.phrase)
+        hits = corpus.search(task.phrase)
+        positive = [int(i) for i in np.flatnonzero(scores > 0)]
+        expected = sorted(positive, key=lambda i: (-scores[i], i))[:SEARCH_HITS]
+        assert hits == expected, task.phrase
+        tied_queries += len({float(scores[i]) for i in hits}) < len(hits)
+    assert tied_queries > len(corpus.tasks) // 2  # ties are the norm, so the order is exercised

@@ -251,18 +251,21 @@ def test_input_variants(env):
 
 
 def test_available_actions_are_all_valid(env):
-    env.reset(options={"task": 3})
-    for prefix in ([], ["INPUT(2, language exchange partner)"], ["INPUT(2, language exchange partner)", "CLICK(3)"],
-                   ["INPUT(2, language exchange partner)", "CLICK(3)", "CLICK(9)"]):
+    other = "How to Find a Language Exchange Partner Safely"  # a result that is not the target
+    query = "INPUT(2, language exchange partner)"
+
+    def replay(prefix: list[str]) -> None:
+        """Steps from the start of task 3; a title means: click that title where it is listed."""
         env.reset(options={"task": 3})
-        for action in prefix:
-            env.step(action)
+        for step in prefix:
+            env.step(f"CLICK({line_of(env.render(), step)})" if step.startswith("How to ") else step)
+
+    for prefix in ([], [query], [query, other], [query, other, "CLICK(9)"]):
+        replay(prefix)
         actions = env.available_actions()
         assert any(a.startswith("CLICK(") for a in actions)
         for action in actions:
-            env.reset(options={"task": 3})
-            for step in prefix:
-                env.step(step)
+            replay(prefix)
             _, _, _, _, info = env.step(action)
             assert info["valid"], (prefix, action)
 

@@ -6,6 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from environments.wikihow import WikiHowEnv
+from tests.test_wikihow_env import line_of
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -16,9 +19,19 @@ def rememberer(*args: str, stdin: str) -> subprocess.CompletedProcess:
                           cwd=ROOT, timeout=120)
 
 
+def target_click(task: int, query: str) -> str:
+    """The click on the task's target article in the results of `query` (found by its title)."""
+    env = WikiHowEnv()
+    env.reset(options={"task": task})
+    observation, *_ = env.step(f"INPUT(2, {query})")
+    title = env.corpus.articles[env.task.article].title
+    return f"CLICK({line_of(observation, title)})"
+
+
 def test_play_wikihow_task_3_to_the_end():
+    click = target_click(3, "language exchange partner")
     result = rememberer("play", "wikihow", "--task", "3",
-                        stdin="SCROLL(RIGHT)\nINPUT(2, language exchange partner)\nCLICK(11)\nCLICK(9)\n")
+                        stdin=f"SCROLL(RIGHT)\nINPUT(2, language exchange partner)\n{click}\nCLICK(9)\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert '<img class="search button" alt="Search" id="2" clickable="true">' in out

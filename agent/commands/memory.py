@@ -26,6 +26,7 @@ from memory_store.pools import (
     merge_collections, read_pool, write_experiences,
 )
 from environments import registry
+from environments.ranking import ranked
 from environments.spec import StateField
 from memory_store.records import Experience, State, experience_to_json
 from memory_store.store import ExperienceStore
@@ -52,7 +53,8 @@ def _connect(args: argparse.Namespace, *, read_only: bool, path=None, host=None,
              ) -> MemoryClient:
     if path is None and host is None and port is None:
         path, host, port = args.path, args.host, args.port
-    return MemoryClient.connect(path, host=host, port=port, read_only=read_only)
+    return MemoryClient.connect(path, host=host, port=port, read_only=read_only,
+                                token=getattr(args, "token", None))
 
 
 def _open(client: MemoryClient, name: str, args: argparse.Namespace, *, needs_model: bool,
@@ -156,7 +158,8 @@ def memory_stats(store: ExperienceStore, bins: int = 10) -> dict:
               "max": max(qs, default=0.0), "histogram": histogram(qs, bins)},
         "patterns": dict(sorted(Counter(f"{e.state.env}/{e.pattern}"
                                         for e in experiences).items())),
-        "provenance": dict(Counter(e.provenance or "(none)" for e in experiences).most_common()),
+        "provenance": dict(ranked(Counter(e.provenance or "(none)" for e in experiences).items(),
+                                  score=lambda kv: kv[1], ident=lambda kv: kv[0])),
     }
 
 
@@ -217,7 +220,7 @@ def select(store: ExperienceStore, args: argparse.Namespace) -> list[Experience]
     found = store.iter_experiences(_where(args))
     needle = (args.task_contains or "").lower()
     chosen = [e for e in found if needle in e.state.task.lower()]
-    return sorted(chosen, key=lambda e: (-e.q, -e.visits, e.state.task, e.action))
+    return ranked(chosen, score=lambda e: (e.q, e.visits), ident=lambda e: (e.state.task, e.action, e.id))
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -442,6 +445,8 @@ def _location_options() -> argparse.ArgumentParser:
                        help="Chroma server host (use instead of --memory)")
     group.add_argument("--chroma-port", dest="port", type=int, metavar="PORT",
                        help="Chroma server port (default 8000 with --chroma-host)")
+    group.add_argument("--chroma-token", dest="token", metavar="TOKEN",
+                       help="token sent to the Chroma server (default: CHROMA_TOKEN)")
     _hidden_aliases(group, {"--path": ("path", Path), "--host": ("host", str),
                             "--port": ("port", int)})
     group.add_argument("--collection", default=DEFAULT_COLLECTION,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from agent.errors import AgentError
 from environments.registry import spec
-from agent.prompts import ReactExemplar
+from agent.prompts import ReactExemplar, best_first
 from memory_store.records import (ActionRecord, Experience, RetrievedState, experience_from_json)
 
 EXEMPLAR_SETS = ("E0", "E1", "E2")
@@ -71,7 +71,7 @@ def react_exemplars(states: list[RetrievedState]) -> list[ReactExemplar]:
     act with the best recorded action."""
     out: list[ReactExemplar] = []
     for item in states:
-        ranked = sorted(item.actions, key=lambda a: -a.q)
+        ranked = best_first(item.actions)
         if not ranked:
             continue
         best = ranked[0]

@@ -31,41 +31,55 @@ class ExemplarError(RuntimeError):
     """A spec no longer plays as written (the simulator or its data changed)."""
 
 
+def _as_played(spec: EnvSpec, action: str, observation: str, where: str) -> str:
+    """The scripted action as sent on this screen (`EnvSpec.exemplar_action`, if any)."""
+    if spec.exemplar_action is None:
+        return action
+    try:
+        return spec.exemplar_action(action, observation)
+    except ValueError as exc:
+        raise ExemplarError(f"{where}: {exc}") from None
+
+
 def _play(spec: EnvSpec, env, script: ExemplarScript, steps: int):
     """Reset to the script's task and play its first `steps` actions; (obs, info, history,
-    rewards)."""
+    rewards, the actions as played)."""
     observation, info = env.reset(options=spec.reset_options(script.index))
     history: list[str] = []
     rewards: list[float] = []
+    played: list[str] = []
     where = f"{spec.name} {script.index}"
     for number, step in enumerate(script.path[:steps]):
-        observation, reward, terminated, truncated, info = env.step(step.action)
+        action = _as_played(spec, step.action, observation, where)
+        observation, reward, terminated, truncated, info = env.step(action)
         if not info.get("valid", True):
-            raise ExemplarError(f"{where}: step {number} {step.action} was not accepted")
+            raise ExemplarError(f"{where}: step {number} {action} was not accepted")
         rewards.append(float(reward))
-        history.append(history_entry(step.action))
+        played.append(action)
+        history.append(history_entry(action))
         if (terminated or truncated) and number < len(script.path) - 1:
             raise ExemplarError(f"{where}: the episode ended early at step {number}")
-    return observation, info, history, rewards
+    return observation, info, history, rewards, played
 
 
 def build(spec: EnvSpec, script: ExemplarScript, env) -> list[Experience]:
     """The two experiences (encouraged, discouraged) of one exemplar."""
-    observation, info, history, _ = _play(spec, env, script, script.at)
+    observation, info, history, _, _ = _play(spec, env, script, script.at)
     state = spec.state(observation, info, history)
-    _, _, _, rewards = _play(spec, env, script, len(script.path))
+    _, _, _, rewards, played = _play(spec, env, script, len(script.path))
     good = script.path[script.at]
     # the avoided action must be accepted and earn nothing by itself
     _play(spec, env, script, script.at)
-    _, reward, _, _, after = env.step(script.avoid.action)
+    avoid = _as_played(spec, script.avoid.action, observation, f"{spec.name} {script.index}")
+    _, reward, _, _, after = env.step(avoid)
     if not after.get("valid", True) or reward != 0:
-        raise ExemplarError(f"{spec.name} {script.index}: {script.avoid.action} is not a "
+        raise ExemplarError(f"{spec.name} {script.index}: {avoid} is not a "
                             "zero-reward valid action")
     q = round(sum(rewards[script.at:]), 4)
     return [
-        Experience(state=state, action=good.action, q=q, visits=1, reward=rewards[script.at],
-                   reason=good.reason, provenance=script.set_name),
-        Experience(state=state, action=script.avoid.action, q=0.0, visits=1, reward=0.0,
+        Experience(state=state, action=played[script.at], q=q, visits=1,
+                   reward=rewards[script.at], reason=good.reason, provenance=script.set_name),
+        Experience(state=state, action=avoid, q=0.0, visits=1, reward=0.0,
                    reason=script.avoid.reason, provenance=script.set_name),
     ]
 

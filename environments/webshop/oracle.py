@@ -14,6 +14,7 @@ from typing import Any
 from environments.webshop.catalogue import Catalogue, Goal, Product
 from environments.webshop.pages import RESULTS_PER_PAGE, SHOWN_PER_PAGE
 from environments.webshop.reward import MATCH_THRESHOLD, fuzzy_score, normalize_color
+from environments.ranking import best
 
 
 def candidate_queries(target: Product, goal: Goal) -> list[str]:
@@ -48,16 +49,15 @@ def option_choices(product: Product, goal_options: list[str]) -> dict[str, str]:
         if exact is not None and exact not in chosen:
             chosen[exact] = wanted.lower()
             continue
-        best: tuple[int, str, str] | None = None
-        for group, values in product.options.items():
-            if group in chosen:
-                continue
-            for value in values:
-                score = fuzzy_score(normalize_color(value), normalize_color(wanted))
-                if score > MATCH_THRESHOLD and (best is None or score > best[0]):
-                    best = (score, group, value)
-        if best is not None:
-            chosen[best[1]] = best[2]
+        matches = [  # (score, position of the group and value in the product, group, value)
+            (score, (g, v), group, value)
+            for g, (group, values) in enumerate(product.options.items()) if group not in chosen
+            for v, value in enumerate(values)
+            if (score := fuzzy_score(normalize_color(value), normalize_color(wanted))) > MATCH_THRESHOLD
+        ]
+        top = best(matches, score=lambda m: m[0], ident=lambda m: m[1])  # ties: catalogue order
+        if top is not None:
+            chosen[top[2]] = top[3]
     return chosen
 
 

@@ -13,8 +13,9 @@ import string
 from dataclasses import dataclass, field
 
 import bm25s
-import numpy as np
 import Stemmer
+
+from environments.ranking import top_indices
 
 TOP_K = 50  # WebShop's SEARCH_RETURN_N
 
@@ -85,7 +86,5 @@ class SearchIndex:
         if not terms:
             return []
         scores = self.bm25.get_scores(terms)
-        hits = np.flatnonzero(scores > 0)
         # Best score first; ties keep catalogue order, as Lucene breaks ties by document id.
-        order = hits[np.lexsort((hits, -scores[hits]))][:k]
-        return [self.ids[i] for i in order]
+        return [self.ids[i] for i in top_indices(scores, k, above=0)]

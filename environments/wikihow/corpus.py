@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from environments.errors import EnvironmentDataError
+from environments.ranking import ranked, top_indices
 
 DATA_DIR = Path(__file__).parent / "data"
 CORPUS_FILE = "corpus.json.gz"
@@ -77,7 +80,8 @@ class Task:
 
 
 class SearchIndex:
-    """BM25 (bm25s) over article titles; `search(query)` returns up to SEARCH_HITS article ids."""
+    """BM25 (bm25s) over article titles; `search(query)` returns up to SEARCH_HITS article ids,
+    best score first, equal scores by smaller article id (near-duplicate titles often tie)."""
 
     def __init__(self, titles: list[str]) -> None:
         import bm25s  # imported lazily: only a search needs it
@@ -90,12 +94,17 @@ class SearchIndex:
         self._bm25.index(tokens, show_progress=False)
         self._size = len(titles)
 
-    def search(self, query: str, k: int = SEARCH_HITS) -> list[int]:
+    def scores(self, query: str) -> np.ndarray:
+        """The BM25 score of every title for `query` (all zero when no word is indexed)."""
         tokens = self._tokenizer.tokenize([query], update_vocab=False, show_progress=False)
         if not tokens[0] or all(t == 0 for t in tokens[0]):
-            return []
-        ids, scores = self._bm25.retrieve(tokens, k=min(k, self._size), show_progress=False)
-        return [int(i) for i, s in zip(ids[0], scores[0]) if s > 0]
+            return np.zeros(self._size, dtype=np.float32)
+        return self._bm25.get_scores([int(t) for t in tokens[0]])
+
+    def search(self, query: str, k: int = SEARCH_HITS) -> list[int]:
+        # Every title is scored and ranked here: bm25s's own top-k would leave ties to NumPy's
+        # CPU-specific partition and sort kernels.
+        return top_indices(self.scores(query), k, above=0)
 
 
 class Corpus:
@@ -112,7 +121,7 @@ class Corpus:
             by_category.setdefault(article.top, []).append(article.id)
             by_category.setdefault(article.sub, []).append(article.id)
             by_author.setdefault(article.author, []).append(article.id)
-        rank = lambda ids: sorted(ids, key=lambda i: (-articles[i].views, i))  # noqa: E731
+        rank = lambda ids: ranked(ids, score=lambda i: articles[i].views, ident=lambda i: i)  # noqa: E731
         self.by_category = {name: rank(ids) for name, ids in by_category.items()}
         self.by_author = {author: rank(ids) for author, ids in by_author.items()}
 

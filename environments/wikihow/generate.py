@@ -22,6 +22,7 @@ AUTHORS_PER_TOP = 10
 TEST_MIX = {"article": 25, "about": 18, "reference": 11, "category": 9, "author": 4, "author+about": 3}
 TRAIN_MIX = {"article": 3, "about": 3, "reference": 2, "category": 1, "author": 1}  # S0, S1
 EXTRA_TASKS = 110  # tasks 90.. for other splits, drawn with the test mix's proportions
+FIRST_SCREEN = 7  # search results the first results screen shows; a task's target is among them
 MIX_GOALS = {
     "article": ("search", "article"),
     "about": ("search", "article", "about"),
@@ -125,11 +126,13 @@ def build_tasks(corpus_doc: dict, seed: int = SEED) -> dict:
         while True:
             top, sub, topic = topics.pop()
             phrase = "how to " + " ".join(words(topic))
-            hits = corpus.search(phrase)[:7]
+            # The topic's articles by id that the first results screen lists (a membership
+            # test: where each one is listed plays no part in the choice).
+            listed = set(corpus.search(phrase)[:FIRST_SCREEN])
             candidates = [
-                i for i in hits
-                if corpus.articles[i].topic == topic and corpus.articles[i].title.startswith("How to ")
-                and (not mix.startswith("author") or corpus.articles[i].author != 0)
+                a.id for a in corpus.articles
+                if a.id in listed and a.topic == topic and a.title.startswith("How to ")
+                and (not mix.startswith("author") or a.author != 0)
             ]
             if candidates:
                 break

@@ -21,7 +21,7 @@ from environments.spec import (
 from environments.state import State
 from environments.syntax import ActionSyntax
 from environments.wikihow.actions import action_patterns, screen_targets
-from environments.wikihow.exemplar_scripts import SCRIPTS
+from environments.wikihow.exemplar_scripts import SCRIPTS, resolve
 
 NAME = "wikihow"
 
@@ -286,5 +286,6 @@ SPEC = EnvSpec(
     pool=POOL,
     exemplar_dir=Path(__file__).parent / "exemplars",
     exemplar_scripts=SCRIPTS,
+    exemplar_action=resolve,
     legacy_identity=legacy_identity,
 )

@@ -1,0 +1,129 @@
+"""Benchmark `train --workers N`: training episodes per minute against a server LLM.
+
+The LLM is the loopback OpenAI-compatible test server (tests/openai_test_server.py) answering
+every call after a fixed delay, with the test suite's deterministic player choosing the answer,
+so the run is like one against a slow real server. For each N the same number of synchronous
+rounds of WikiHow training episodes is timed (the train pass only: not loading the embedding
+model, not the test pass), and compared in the same run against N = 1. Then, with the
+deterministic fake LLM, two reruns at the largest N must end with identical memories.
+
+    python scripts/bench_parallel.py                            # N = 1 2 4 8 16, 0.5 s per call
+    python scripts/bench_parallel.py --workers 1 2 --delay 0.1 --out /tmp/bench_parallel.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("REMEMBERER_TEST_LLM", "tests.fakes:fake_llm")  # the stand-ins live in tests/
+
+from agent.commands.train import make_llm_for  # noqa: E402
+from agent.run_config import add_run_arguments, capture_defaults, resolve  # noqa: E402
+from agent.runner import Runner  # noqa: E402
+from environments.registry import spec  # noqa: E402
+from memory_store.client import MemoryClient  # noqa: E402
+from tests.fakes import FakePlayerForTests  # noqa: E402
+from tests.openai_test_server import OpenAITestServer  # noqa: E402
+
+ENV = "wikihow"
+
+
+def invocation(argv: list[str]):
+    parser = argparse.ArgumentParser()
+    add_run_arguments(parser)
+    defaults = capture_defaults(parser)
+    return resolve(parser, defaults, parser.parse_args(argv), "train")
+
+
+def train_pass(argv: list[str]) -> tuple[float, int]:
+    """(seconds of the first epoch's train pass, episodes played) of one run."""
+    inv = invocation(argv)
+    runner = Runner(inv, make_llm_for(inv), out=io.StringIO())
+    try:
+        runner.prepare()
+        tasks, _ = runner.task_lists()
+        start = time.perf_counter()
+        runner._pass("train", 1, tasks)  # noqa: SLF001 - the timed part of a run
+        return time.perf_counter() - start, len(tasks)
+    finally:
+        runner.close()
+
+
+def run_args(folder: Path, workers: int, rounds: int, max_steps: int) -> list[str]:
+    return ["--env", ENV, "--train-set", f"0:{workers * rounds}", "--test-set", "0:1",
+            "--epochs", "1", "--max-steps", str(max_steps), "--workers", str(workers),
+            "--name", "bench", "--run-dir", str(folder), "--no-progress", "--no-cache",
+            "--threads", "1"]
+
+
+def memory_rows(folder: Path) -> dict:
+    """Every row's metadata without timestamps (what two reruns must share)."""
+    with MemoryClient.connect(folder / "memory", read_only=True) as client:
+        rows = client._chroma.get_collection("rememberer").get(include=["metadatas"])  # noqa: SLF001
+    return {i: {k: v for k, v in m.items() if k not in ("created_at", "updated_at")}
+            for i, m in zip(rows["ids"], rows["metadatas"])}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4, 8, 16])
+    parser.add_argument("--delay", type=float, default=0.5, help="seconds per LLM answer")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds timed at every N")
+    parser.add_argument("--max-steps", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=Path("bench_results/parallel.json"))
+    args = parser.parse_args()
+    player = FakePlayerForTests(spec(ENV))
+
+    def slow_answer(prompt: str) -> str:
+        time.sleep(args.delay)
+        return player(prompt)
+
+    results = []
+    with tempfile.TemporaryDirectory() as tmp, \
+            OpenAITestServer(responder=slow_answer, models=()) as server:
+        llm = ["--llm", "openai", "--base-url", server.base_url, "--model", "test-chat",
+               "--api-key", "loopback"]
+        for workers in args.workers:
+            seconds, episodes = train_pass(
+                [*run_args(Path(tmp) / f"n{workers}", workers, args.rounds, args.max_steps), *llm])
+            results.append({"workers": workers, "episodes": episodes, "seconds": round(seconds, 2),
+                            "episodes_per_min": round(60 * episodes / seconds, 1)})
+        largest = max(args.workers)
+        with contextlib.redirect_stdout(io.StringIO()):
+            for name in ("a", "b"):
+                train_pass([*run_args(Path(tmp) / f"fake-{name}", largest, args.rounds,
+                                      args.max_steps), "--llm", "fake"])
+        identical = memory_rows(Path(tmp) / "fake-a") == memory_rows(Path(tmp) / "fake-b")
+    base = next((r for r in results if r["workers"] == 1), results[0])
+    print(f"train --workers N, {ENV}, {args.rounds} rounds of N episodes, max {args.max_steps} "
+          f"steps, LLM answers after {args.delay} s")
+    print(f"{'N':>3} {'episodes':>8} {'seconds':>8} {'episodes/min':>12} {'speed-up':>8} "
+          f"{'target 0.8N':>11}")
+    for r in results:
+        r["speedup"] = round(r["episodes_per_min"] / base["episodes_per_min"], 2)
+        r["meets_target"] = r["speedup"] >= 0.8 * r["workers"] / base["workers"]
+        print(f"{r['workers']:>3} {r['episodes']:>8} {r['seconds']:>8.2f} "
+              f"{r['episodes_per_min']:>12.1f} {r['speedup']:>7.2f}x "
+              f"{'yes' if r['meets_target'] else 'NO':>11}")
+    print(f"fake LLM, two reruns at N = {largest}: memories "
+          f"{'identical' if identical else 'DIFFERENT'}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({
+        "date": time.strftime("%Y-%m-%d"), "delay": args.delay, "rounds": args.rounds,
+        "max_steps": args.max_steps, "results": results, "reruns_identical": identical,
+    }, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
