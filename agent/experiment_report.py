@@ -24,7 +24,7 @@ from typing import Any
 from agent.errors import AgentError
 from agent.experiment import RESULTS_DIR, Overrides, check_runs, read_timing, run_dir, run_state
 from agent.experiment_config import ExperimentPlan, task_splits
-from agent.report import _duration, table
+from agent.report import _duration, _html_table, table
 from agent.stats import Interval, bootstrap_mean, paired_difference
 
 PLOTS = ("curves.png", "differences.png")
@@ -407,13 +407,6 @@ img {{ max-width: 100%; }}
 {body}
 </body></html>
 """
-
-
-def _html_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>"
-                   for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _html(results: dict, out: Path) -> str:
