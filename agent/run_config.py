@@ -38,7 +38,9 @@ RUNS_ROOT = Path("runs")
 CONTROL_DESTS = ("config", "resume", "no_progress", "api_key", "chroma_token", "help")
 # Settings a resumed run may change without changing what it computes.
 RESUMABLE_CHANGES = ("run_dir", "concurrency", "threads", "timeout", "max_retries", "base_url", "chroma_host",
-                     "chroma_port", "llm_cache", "no_cache")
+                     "chroma_port", "llm_cache", "no_cache", "ray_address")
+# Settings only `train` has (`test` neither shows the flags nor minds the keys in a config file).
+TRAIN_ONLY = ("workers", "ray_address")
 _RANGE = re.compile(r"^\s*(\d+)\s*:\s*(\d+)\s*$")
 _SINGLE = re.compile(r"^\s*(\d+)\s*$")
 
@@ -84,10 +86,11 @@ class RunConfig:
     guided: str  # how the openai backend sends the answer constraint: none | vllm | llamacpp
     free_text: bool  # no constrained decoding: the model writes free text, the parser reads it
     concurrency: int
-    workers: int  # training episodes per synchronous round (1: sequential, the paper's order)
     threads: int | None  # torch CPU threads (local LLM, embeddings); None: `default_threads()`
     name: str  # the run's name: part of every episode id, so it never changes on resume
     run_dir: str
+    workers: int = 1  # training episodes per synchronous round (1: sequential, the paper's order)
+    ray_address: str | None = None  # play the rounds on Ray workers (auto or HOST:PORT)
 
     @property
     def effective_lambda(self) -> float:
@@ -117,15 +120,17 @@ class RunConfig:
 
 # --- flags ------------------------------------------------------------------------------------
 
-def add_run_arguments(parser: argparse.ArgumentParser) -> None:
-    """The flags of `rememberer train` / `test` (and `scripts/train.py`). Their actions are kept
-    as `parser.run_actions` (argparse lists a parser's actions only privately)."""
+def add_run_arguments(parser: argparse.ArgumentParser, command: str | None = None) -> None:
+    """The flags of `rememberer train` / `test` (and `scripts/train.py`); `command` None: those
+    of both. Their actions are kept as `parser.run_actions` (argparse lists a parser's actions
+    only privately)."""
     actions: list[argparse.Action] = []
-    _add_settings(parser, actions)
+    _add_settings(parser, actions, command)
     parser.run_actions = actions  # type: ignore[attr-defined]
 
 
-def _add_settings(parser: argparse.ArgumentParser, actions: list[argparse.Action]) -> None:
+def _add_settings(parser: argparse.ArgumentParser, actions: list[argparse.Action],
+                  command: str | None) -> None:
     actions.append(parser.add_argument("--config", type=Path, metavar="FILE",
                         help="TOML file with any of the settings below (flags override it); "
                              "see scripts/configs/"))
@@ -214,12 +219,20 @@ def _add_settings(parser: argparse.ArgumentParser, actions: list[argparse.Action
     control.add_argument("--resume", action="store_true",
                          help="continue the run in --run-dir after its last finished episode")
     control.add_argument("--concurrency", type=int, metavar="N", default=1,
-                         help="test episodes played at once, for server LLMs (training stays "
-                              "sequential; default 1)")
-    control.add_argument("--workers", type=int, metavar="N", default=1,
-                         help="training episodes played at once in synchronous rounds: N episodes "
-                              "play against the memory as it stood at the round's start, then "
-                              "their updates are applied in task order (default 1: sequential)")
+                         help="test episodes played at once in threads, for server LLMs (the "
+                              "memory is frozen during tests" + (
+                                  "" if command == "test" else "; training episodes at once: "
+                                  "--workers") + "; default 1)")
+    if command != "test":
+        control.add_argument("--workers", type=int, metavar="N", default=1,
+                             help="training episodes played at once in synchronous rounds: N "
+                                  "episodes play against the memory as it stood at the round's "
+                                  "start, then their updates are applied in task order (default 1: "
+                                  "sequential); threads, or Ray workers with --ray-address")
+        control.add_argument("--ray-address", metavar="auto|HOST:PORT", default=None,
+                             help="play the training rounds on --workers Ray actors of this "
+                                  "cluster (auto: the one running on this machine); needs the ray "
+                                  "extra (default: threads in this process)")
     control.add_argument("--threads", type=int, metavar="N", default=None,
                          help="CPU threads for the local LLM and the embeddings (default: half "
                               "the CPU cores, at least 1: on a busy machine more threads than free "
@@ -283,6 +296,8 @@ def checked_settings(data: dict[str, Any], parser: argparse.ArgumentParser, *,
     out: dict[str, Any] = {}
     for key, value in data.items():
         action = actions.get(key) or actions.get(key.replace("_", "-"))
+        if action is None and key.replace("-", "_") in TRAIN_ONLY:
+            continue  # a train run's config read by `test`: these do not matter there
         if action is None:
             raise AgentError(f"{where}: unknown key {key!r} (keys are the flags of `rememberer train` "
                              f"without dashes, e.g. train-set, lambda, initial-memory)")
@@ -337,7 +352,7 @@ def config_toml(cfg: RunConfig, parser: argparse.ArgumentParser, *, command: str
     if not memory_given and cfg.memory_path() is not None:
         lines.append("# memory: not set, so it is <run-dir>/memory")
     for name, value in asdict(cfg).items():
-        if value is None or (name == "memory" and not memory_given):
+        if value is None or (name == "memory" and not memory_given) or name not in key_of:
             continue
         lines.append(f"{key_of[name]} = {_toml_value(value)}")
     return "\n".join(lines) + "\n"

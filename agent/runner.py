@@ -7,7 +7,8 @@ A run, as in the paper:
         train  play each training task (from epoch 2 on, skip those solved in epoch 1);
                after each episode the RLEM updater rewrites the memory's Q values
                (--workers N: rounds of N episodes play at once against the memory of the
-               round's start, then are applied in task order)
+               round's start — in threads, or on Ray actors with --ray-address — then are
+               applied in task order)
         test   play every test task with the memory frozen (N at a time with --concurrency)
 
 The run folder (`runs/<name>/`) holds `config.toml` (the settings, to rerun), `episodes.jsonl`
@@ -41,6 +42,7 @@ from agent.episode import Episode, play_episode
 from agent.errors import AgentError
 from agent.report import format_summary, scoring_for, summarize
 from agent.run_config import EXEMPLAR_SETS, Invocation, RunConfig, parse_task_set
+from agent.run_parts import run_policy
 from agent.run_folder import (
     CONFIG_FILE, PENDING_FILE, SUMMARY_FILE, RunFolder, transitions_from_json, transitions_to_json,
 )
@@ -118,6 +120,7 @@ class Runner:
         self.folder = RunFolder(Path(cfg.run_dir))
         self.store = None
         self.memory = None
+        self.workers = None  # RayWorkers with --ray-address
         self.updater = None
         self.records: list[dict] = []
         self.done: set[str] = set()
@@ -150,17 +153,7 @@ class Runner:
     def policy(self) -> Any:
         """This thread's policy (a policy keeps the episode's history)."""
         if getattr(self._local, "policy", None) is None:
-            from agent.policies import make_policy
-
-            cfg = self.cfg
-            self._local.policy = make_policy(
-                cfg.policy, self.spec, self.llm, store=self.memory,
-                exemplar_set=cfg.initial_memory if cfg.initial_memory in EXEMPLAR_SETS else "E0",
-                m=cfg.m, lam=cfg.effective_lambda, no_random=cfg.no_random,
-                no_discouraged=cfg.no_discouraged, seed=cfg.seed, token_budget=cfg.token_budget,
-                constrain=not cfg.free_text)
-            if cfg.max_tokens is not None:
-                self._local.policy.max_tokens = cfg.max_tokens
+            self._local.policy = run_policy(self.cfg, self.spec, self.llm, self.memory)
         return self._local.policy
 
     def open_memory(self) -> None:
@@ -168,6 +161,21 @@ class Runner:
         if self.cfg.policy == "rememberer" and self.store is None:
             self.store = open_memory(self.cfg, self.inv.chroma_token)
             self.memory = LockedMemory(self.store)
+
+    def open_workers(self) -> None:
+        """Start the Ray workers of a training run with --ray-address (a missing Ray or an
+        unreachable cluster fails here, before anything is written)."""
+        cfg = self.cfg
+        if cfg.ray_address and self.inv.command == "train" and cfg.learns and self.workers is None:
+            import os
+
+            from agent.ray_workers import RayWorkers
+
+            # What the workers' LLM would otherwise read from this process's environment.
+            api_key = self.inv.api_key or os.environ.get("OPENAI_API_KEY") or None
+            cfg = dataclasses.replace(cfg, base_url=cfg.base_url or
+                                      os.environ.get("OPENAI_BASE_URL") or None)
+            self.workers = RayWorkers(cfg, api_key, cfg.workers)
 
     def prepare(self) -> None:
         """Seed the memory, read what a resumed run has done, finish a pending episode."""
@@ -191,14 +199,18 @@ class Runner:
         self.records = self.folder.records()
         self.done = {r["episode_id"] for r in self.records}
         pending = self.folder.read_pending()
-        # One episode, or a whole round of them (--workers): apply those not applied yet.
-        for item in (pending or {}).get("episodes", [pending] if pending else []):
-            if item["record"]["episode_id"] in self.done:
-                continue
-            if self.updater is None:
-                raise AgentError(f"{self.folder.path} has an unfinished training episode but this "
-                                 "is not a training run; resume it with `rememberer train`")
-            self._update_memory(Episode(item["record"], transitions_from_json(item["transitions"])))
+        # One episode, or a whole round of them (--workers): apply those not logged yet.
+        episodes = [Episode(item["record"], transitions_from_json(item["transitions"]))
+                    for item in (pending or {}).get("episodes", [pending] if pending else [])
+                    if item["record"]["episode_id"] not in self.done]
+        if episodes and self.updater is None:
+            raise AgentError(f"{self.folder.path} has an unfinished training episode but this "
+                             "is not a training run; resume it with `rememberer train`")
+        if "episodes" in (pending or {}):
+            self._update_round(episodes)
+        else:
+            for episode in episodes:
+                self._update_memory(episode)
         self.folder.clear_pending()
 
     def _previous_start_count(self) -> int:
@@ -271,7 +283,7 @@ class Runner:
         before it is yielded. With --workers N, training goes in synchronous rounds: N tasks
         (cut from the whole pass, so a resumed run has the same rounds) play at once against
         the memory as it stood at the round's start, then the round is applied in task order."""
-        if split != "train" or self.cfg.workers == 1:
+        if split != "train" or (self.cfg.workers == 1 and self.workers is None):
             for episode in self._play_all(split, epoch, todo, ids):
                 if split == "train":
                     self._apply(episode)
@@ -284,10 +296,27 @@ class Runner:
         for start in range(0, len(tasks), size):
             round_tasks = [task for task in tasks[start:start + size] if task in left]
             if round_tasks:
-                played = sorted(self._play_all(split, epoch, round_tasks, ids, workers=size),
-                                key=lambda episode: round_tasks.index(episode.record["task"]))
+                played = self._play_round(split, epoch, round_tasks, ids)
                 self._apply_round(played)
                 yield from played
+
+    def _play_round(self, split: str, epoch: int, tasks: list[int],
+                    ids: dict[int, str]) -> list[Episode]:
+        """A round's episodes, in task order, played against the memory as it stands now: in
+        threads, or by the Ray workers against a snapshot of it. Either way the round's task
+        texts are embedded here first, in one batch, so both see the same query vectors."""
+        texts = self._task_texts(tasks)
+        if self.workers is not None:
+            snapshot = self.store.snapshot(self.cfg.env, texts, self.cfg.embedding_model)
+            return self.workers.play(snapshot, tasks, ids, split, epoch)
+        self.store.embedder.encode(texts)  # the embedder keeps them for the retrievals
+        return list(self._play_all(split, epoch, tasks, ids, workers=self.cfg.workers))
+
+    def _task_texts(self, tasks: list[int]) -> list[str]:
+        """The task text of each task (as its first state will carry it), distinct, in order."""
+        env = self.env()
+        return list(dict.fromkeys(self.spec.task_of(env.reset(options=self.spec.reset_options(t))[1])
+                                  for t in tasks))
 
     def _play_all(self, split: str, epoch: int, tasks: list[int], ids: dict[int, str],
                   workers: int | None = None) -> Iterator[Episode]:
@@ -321,20 +350,25 @@ class Runner:
         """A round of training episodes: all saved as pending first (so a resumed run applies
         exactly these, not replays against a memory already part-updated), then applied in order."""
         self.folder.write_json(PENDING_FILE, {"episodes": [_pending(e) for e in episodes]})
-        # One batched encode of the round's task texts (the embedder keeps every text's vector,
-        # so the updates below find them embedded): much cheaper than one encode per episode.
-        self.store.embedder.encode(sorted({t.state.task for e in episodes for t in e.transitions}))
-        for episode in episodes:
-            self._update_memory(episode)
+        self._update_round(episodes)
         self.folder.clear_pending()
+
+    def _update_round(self, episodes: list[Episode]) -> None:
+        """Apply a round's episodes in order with one read and one write of the memory (the
+        memory applying them one by one leaves; see Updater.apply_round), then log them."""
+        reports = self.updater.apply_round([(e.record["episode_id"], e.transitions)
+                                            for e in episodes])
+        for episode, report in zip(episodes, reports):
+            self._finish(episode, report)
 
     def _update_memory(self, episode: Episode) -> None:
         report = self.updater.apply(episode.record["episode_id"], episode.transitions, ended=True)
-        episode.record["memory_update"] = {"applied": report.applied, "updated": report.updated,
-                                           "added": report.added, "dropped": report.dropped}
-        self._finish(episode)
+        self._finish(episode, report)
 
-    def _finish(self, episode: Episode) -> None:
+    def _finish(self, episode: Episode, report: Any = None) -> None:
+        if report is not None:
+            episode.record["memory_update"] = {"applied": report.applied, "updated": report.updated,
+                                               "added": report.added, "dropped": report.dropped}
         self.folder.append(episode.record)
         self.records.append(episode.record)
         self.done.add(episode.record["episode_id"])
@@ -364,6 +398,9 @@ class Runner:
         print(text, file=self.out or sys.stdout, flush=True)
 
     def close(self) -> None:
+        if self.workers is not None:
+            self.workers.close()
+            self.workers = None
         if self.store is not None:
             self.store.close()
 

@@ -51,6 +51,7 @@ from memory_store.retrieval import retrieve as _retrieve
 from memory_store.rows import (
     Row, action_record, best_actions_first, experience_metadata, pattern_of, row_to_experience,
 )
+from memory_store.snapshot import MemorySnapshot
 from memory_store.state_index import StateIndex
 
 SCHEMA_VERSION = 2
@@ -315,6 +316,10 @@ class ExperienceStore:
         """True when the ledger records this episode as applied."""
         return bool(self._episodes.get(ids=[episode_id], include=[])["ids"])
 
+    def applied_episodes(self, episode_ids: Sequence[str]) -> set[str]:
+        """Those of `episode_ids` that the ledger records as applied (one read)."""
+        return self._existing_ids(self._episodes, list(episode_ids))
+
     def record_episodes(self, entries: Sequence[tuple[str, dict]]) -> None:
         """Write (episode id, metadata) entries into the ledger (an existing one is replaced)."""
         if entries:
@@ -408,6 +413,17 @@ class ExperienceStore:
     def retrieve(self, state: State, *, m: int = 2, lam: float = 0.5) -> list[RetrievedState]:
         """The `m` stored states most similar to `state`, best first (exact; see retrieval.py)."""
         return _retrieve(self, state, m=m, lam=lam)
+
+    def snapshot(self, env: str, texts: Sequence[str] = (),
+                 embedding_model: str | None = None) -> MemorySnapshot:
+        """What retrieval of `env` states reads, frozen and picklable (see snapshot.py), with
+        the embeddings of `texts`, the task texts the coming episodes will query. On a shared
+        server the state index is read afresh, so that it holds every writer's latest values."""
+        if not self.exclusive:
+            self._state_index = None
+        vectors = self.embedder.encode(list(texts))
+        return MemorySnapshot(self.state_index(), env, self.task_index(env),
+                              dict(zip(texts, vectors)), embedding_model)
 
     @property
     def exclusive(self) -> bool:

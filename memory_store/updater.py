@@ -36,11 +36,19 @@ and writes once per step, and `finish()` applies the remaining truncated returns
 same numbers: `apply` keeps the rows it has changed but not yet written as an overlay that the
 bootstrap sees, exactly as the online session sees them in Chroma.
 
+Rounds. `Updater.apply_round` applies several finished episodes in order and leaves exactly the
+memory that `apply` on each in turn leaves, with one read and one write for all of them: the
+episodes share one overlay of rows, so a later episode sees the earlier ones' unwritten changes
+as it would see them written (new rows rank after every stored one, in creation order, as the
+sequence numbers they then get say). This is what `train --workers N` uses for a round.
+
 Idempotency. Every episode has an id. A finished episode is recorded in the companion collection
 `<name>.episodes` (the ledger); applying it again changes nothing. Every row an update touches
 also gets `last_episode` and `last_step` in its metadata, in the same write as the new Q, so an
 update already written is recognised and skipped even if the process died before the ledger
-write (or, online, in the middle of an episode).
+write (or, online, in the middle of an episode). In a round the marker of a row is the last
+episode of the round that touched it, so an update counts as written when the row's marker is
+at or after it in the round's order.
 
 Capacity (both off by default), enforced when an episode finishes: at most K actions per state
 (`max_actions_per_state`; the one with the lowest immediate reward goes first, then — like the
@@ -114,6 +122,60 @@ def _order(rows: Iterable[_Row]) -> tuple[int, int]:
     return (1, min(created))
 
 
+class _Overlay:
+    """The rows one or more episodes have read and changed (memory values plus their changes):
+    one per episode, or one shared by the episodes of a round, in order."""
+
+    def __init__(self, order: Sequence[str]):
+        self.position = {episode_id: i for i, episode_id in enumerate(order)}
+        self.rows: dict[str, dict[str, _Row]] = {}  # state id -> row id -> row
+        self.dirty: dict[str, _Row] = {}  # changed, not yet written
+        self.created = 0  # rows created so far
+
+    def written(self, row: _Row, episode_id: str, step: int) -> bool:
+        """True when the row already carries the update of `step` of `episode_id` (a crash after
+        the write, before the ledger): its marker is at or after that step in the order."""
+        mark = self.position.get(row.last_episode)
+        return mark is not None and (mark, row.last_step) >= (self.position[episode_id], step)
+
+    def load(self, store: ExperienceStore, states: Iterable[State]) -> None:
+        """Read every stored row of the states not read yet (one Chroma call)."""
+        wanted = [s for s in dict.fromkeys(s.state_id for s in states) if s not in self.rows]
+        if not wanted:
+            return
+        for state_id in wanted:
+            self.rows[state_id] = {}
+        for row_id, document, meta in store.rows_of_states(wanted):
+            self.rows[meta["state_id"]][row_id] = _Row(
+                row_id, row_to_experience(document, meta),
+                last_episode=str(meta.get("last_episode", "")),
+                last_step=int(meta.get("last_step", -1)))
+
+    def flush(self, store: ExperienceStore) -> None:
+        """Write the changed rows: add the new ones (Q = 0, visits = 0), then one batched update
+        of every changed row with its new values and the episode marker."""
+        if not self.dirty:
+            return
+        now = time.time()
+        rows = list(self.dirty.values())
+        new = [row for row in rows if not row.stored]
+        if new:
+            for row in new:
+                row.exp.created_at = row.exp.created_at or now
+            blanks = [dataclasses.replace(row.exp, q=0.0, visits=0) for row in new]
+            store.add(blanks)
+            for row, blank in zip(new, blanks):
+                row.stored, row.exp.seq = True, blank.seq
+        metadatas = []
+        for row in rows:
+            row.exp.updated_at = now
+            meta = experience_metadata(row.exp, pattern_of(row.exp.state))
+            meta.update(last_episode=row.last_episode, last_step=row.last_step)
+            metadatas.append(meta)
+        store.update_metadata([row.id for row in rows], metadatas)
+        self.dirty.clear()
+
+
 class Updater:
     """Applies episodes to an `ExperienceStore` (see the module docstring for the rules)."""
 
@@ -163,6 +225,33 @@ class Updater:
                 session.step(transition)
             return session.finish(ended)
 
+    def apply_round(self, episodes: Sequence[tuple[str, Sequence[Transition]]]
+                    ) -> list[UpdateReport]:
+        """Apply finished episodes `(id, transitions)` in order: the memory `apply` on each in
+        turn leaves, with one read and one write for all (module docstring, Rounds). With
+        capacity limits, which delete rows between episodes, they are applied one by one."""
+        limits = self.max_actions_per_state is not None or self.max_states is not None
+        if limits or not episodes:
+            return [self.apply(episode_id, steps, ended=True) for episode_id, steps in episodes]
+        with self.store.writing():
+            overlay = _Overlay([episode_id for episode_id, _ in episodes])
+            done = self.store.applied_episodes(list(overlay.position))
+            sessions = [EpisodeSession(self, episode_id, online=False, overlay=overlay,
+                                       applied=episode_id not in done)
+                        for episode_id, _ in episodes]
+            for session, (_, steps) in zip(sessions, episodes):
+                for transition in steps:
+                    session.step(transition)
+            live = [session for session in sessions if session.report.applied]
+            overlay.load(self.store, [t.state for session in live for t in session.transitions])
+            for session in live:
+                session.update_all(ended=True)
+            overlay.flush(self.store)
+            self.store.record_episodes([session.ledger_entry(ended=True) for session in live])
+        for session in sessions:
+            session.close()
+        return [session.report for session in sessions]
+
     def start_episode(self, episode_id: str) -> "EpisodeSession":
         """An online session: call `step()` after every environment step, `finish()` at the end.
 
@@ -186,7 +275,8 @@ class Updater:
 class EpisodeSession:
     """The updates of one episode in progress. Made by `Updater.apply` / `start_episode`."""
 
-    def __init__(self, updater: Updater, episode_id: str, *, online: bool):
+    def __init__(self, updater: Updater, episode_id: str, *, online: bool,
+                 overlay: _Overlay | None = None, applied: bool | None = None):
         if not episode_id:
             raise MemoryStoreError("an episode needs a non-empty id")
         self.updater = updater
@@ -194,11 +284,13 @@ class EpisodeSession:
         self.episode_id = episode_id
         self.online = online
         self.transitions: list[Transition] = []
-        self.report = UpdateReport(episode_id, applied=not updater.is_applied(episode_id))
-        self._rows: dict[str, dict[str, _Row]] = {}  # state id -> row id -> row
-        self._dirty: dict[str, _Row] = {}  # changed, not yet written
+        if applied is None:  # False: the ledger already has the episode (nothing to do)
+            applied = not updater.is_applied(episode_id)
+        self.report = UpdateReport(episode_id, applied=applied)
+        self._overlay = overlay or _Overlay([episode_id])
+        self._rows = self._overlay.rows  # state id -> row id -> row
+        self._dirty = self._overlay.dirty  # changed, not yet written
         self._next_step = 0  # the first step not yet updated
-        self._created = 0  # rows this episode has created so far
         self._finished = False
 
     # --- the episode ------------------------------------------------------------------------
@@ -234,17 +326,29 @@ class EpisodeSession:
     def _finish(self, ended: bool) -> UpdateReport:
         self._reload()
         self._load([t.state for t in self.transitions])
+        self.update_all(ended)
+        self._flush()
+        self._enforce_capacity()
+        self.store.record_episodes([self.ledger_entry(ended)])
+        return self.report
+
+    def update_all(self, ended: bool) -> None:
+        """Apply every update not applied yet (rows must be loaded)."""
         for step in range(self._next_step, len(self.transitions)):
             if ended or self._bootstraps(step):  # else the rest of the episode is unknown
                 self._update(step)
         self._next_step = len(self.transitions)
-        self._flush()
-        self._enforce_capacity()
-        self.store.record_episodes([(self.episode_id, {
-            "applied_at": time.time(), "steps": self.report.steps,
+
+    def ledger_entry(self, ended: bool) -> tuple[str, dict]:
+        return (self.episode_id, {
+            "applied_at": time.time(), "steps": len(self.transitions),
             "updated": self.report.updated, "ended": bool(ended),
-            "n_step": self.updater.n_step or 0, "mode": self.updater.mode})])
-        return self.report
+            "n_step": self.updater.n_step or 0, "mode": self.updater.mode})
+
+    def close(self) -> None:
+        """Mark the session finished (for `Updater.apply_round`, which wrote its updates)."""
+        self._finished = True
+        self.report.steps = len(self.transitions)
 
     # --- returns ------------------------------------------------------------------------
 
@@ -316,19 +420,7 @@ class EpisodeSession:
             self._rows.clear()
 
     def _load(self, states: Iterable[State]) -> None:
-        """Read every stored row of the states not read yet (one Chroma call)."""
-        wanted = [s for s in dict.fromkeys(s.state_id for s in states) if s not in self._rows]
-        if not wanted:
-            return
-        for state_id in wanted:
-            self._rows[state_id] = {}
-        for row_id, document, meta in self.store.rows_of_states(wanted):
-            row = _Row(row_id, row_to_experience(document, meta),
-                       last_episode=str(meta.get("last_episode", "")),
-                       last_step=int(meta.get("last_step", -1)))
-            self._rows[meta["state_id"]][row_id] = row
-            if row.last_episode == self.episode_id:
-                self.report.resumed = True
+        self._overlay.load(self.store, states)
 
     def _update(self, step: int) -> None:
         """Move Q(s_t, a_t) towards G_t. The pair is recorded and its visit counted first, then
@@ -341,9 +433,11 @@ class EpisodeSession:
         row = rows.get(row_id)
         if row is None:
             row = rows[row_id] = _Row(row_id, Experience(state, action, provenance=self.episode_id),
-                                      stored=False, created=self._created)
-            self._created += 1
-        if row.last_episode == self.episode_id and row.last_step >= step:
+                                      stored=False, created=self._overlay.created)
+            self._overlay.created += 1
+            self.report.added += 1
+        if self._overlay.written(row, self.episode_id, step):
+            self.report.resumed = True
             return  # written before a crash: do not count it twice
         exp = row.exp
         visits = exp.visits
@@ -359,29 +453,7 @@ class EpisodeSession:
         self.report.updated += 1
 
     def _flush(self) -> None:
-        """Write the changed rows: add the new ones (Q = 0, visits = 0), then one batched update
-        of every changed row with its new values and the episode marker."""
-        if not self._dirty:
-            return
-        now = time.time()
-        rows = list(self._dirty.values())
-        new = [row for row in rows if not row.stored]
-        if new:
-            for row in new:
-                row.exp.created_at = row.exp.created_at or now
-            blanks = [dataclasses.replace(row.exp, q=0.0, visits=0) for row in new]
-            self.store.add(blanks)
-            for row, blank in zip(new, blanks):
-                row.stored, row.exp.seq = True, blank.seq
-            self.report.added += len(new)
-        metadatas = []
-        for row in rows:
-            row.exp.updated_at = now
-            meta = experience_metadata(row.exp, pattern_of(row.exp.state))
-            meta.update(last_episode=row.last_episode, last_step=row.last_step)
-            metadatas.append(meta)
-        self.store.update_metadata([row.id for row in rows], metadatas)
-        self._dirty.clear()
+        self._overlay.flush(self.store)
 
     # --- capacity -----------------------------------------------------------------------
 

@@ -1,11 +1,11 @@
 """Benchmark `train --workers N`: training episodes per minute against a server LLM.
 
-The LLM is the loopback OpenAI-compatible test server (tests/openai_test_server.py) answering
-every call after a fixed delay, with the test suite's deterministic player choosing the answer,
-so the run is like one against a slow real server. For each N the same number of synchronous
-rounds of WikiHow training episodes is timed (the train pass only: not loading the embedding
-model, not the test pass), and compared in the same run against N = 1. Then, with the
-deterministic fake LLM, two reruns at the largest N must end with identical memories.
+The LLM is the loopback OpenAI-compatible test server (tests/openai_test_server.py), run in its
+own process as a real server would be, answering every call after a fixed delay with the test
+suite's deterministic player choosing the answer. For each N the same WikiHow training tasks are
+played (the first epoch's train pass is timed: not loading the embedding model, not the test
+pass) in synchronous rounds of N threads, and compared in the same run against N = 1. Then, with
+the deterministic fake LLM, two reruns at the largest N must end with identical memories.
 
     python scripts/bench_parallel.py                            # N = 1 2 4 8 16, 0.5 s per call
     python scripts/bench_parallel.py --workers 1 2 --delay 0.1 --out /tmp/bench_parallel.json
@@ -18,6 +18,8 @@ import contextlib
 import io
 import json
 import os
+import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,17 +33,14 @@ os.environ.setdefault("REMEMBERER_TEST_LLM", "tests.fakes:fake_llm")  # the stan
 from agent.commands.train import make_llm_for  # noqa: E402
 from agent.run_config import add_run_arguments, capture_defaults, resolve  # noqa: E402
 from agent.runner import Runner  # noqa: E402
-from environments.registry import spec  # noqa: E402
 from memory_store.client import MemoryClient  # noqa: E402
-from tests.fakes import FakePlayerForTests  # noqa: E402
-from tests.openai_test_server import OpenAITestServer  # noqa: E402
 
 ENV = "wikihow"
 
 
 def invocation(argv: list[str]):
     parser = argparse.ArgumentParser()
-    add_run_arguments(parser)
+    add_run_arguments(parser, "train")
     defaults = capture_defaults(parser)
     return resolve(parser, defaults, parser.parse_args(argv), "train")
 
@@ -60,8 +59,8 @@ def train_pass(argv: list[str]) -> tuple[float, int]:
         runner.close()
 
 
-def run_args(folder: Path, workers: int, rounds: int, max_steps: int) -> list[str]:
-    return ["--env", ENV, "--train-set", f"0:{workers * rounds}", "--test-set", "0:1",
+def run_args(folder: Path, workers: int, tasks: int, max_steps: int) -> list[str]:
+    return ["--env", ENV, "--train-set", f"0:{tasks}", "--test-set", "0:1",
             "--epochs", "1", "--max-steps", str(max_steps), "--workers", str(workers),
             "--name", "bench", "--run-dir", str(folder), "--no-progress", "--no-cache",
             "--threads", "1"]
@@ -75,39 +74,64 @@ def memory_rows(folder: Path) -> dict:
             for i, m in zip(rows["ids"], rows["metadatas"])}
 
 
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@contextlib.contextmanager
+def llm_server(delay: float):
+    """The loopback test server in a process of its own; yields its base URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "openai_test_server.py"), "--port", str(port),
+         "--player", ENV, "--delay", str(delay)], cwd=ROOT, stdout=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        deadline = time.monotonic() + 60
+        while not _listening(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("the loopback LLM server did not start")
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4, 8, 16])
     parser.add_argument("--delay", type=float, default=0.5, help="seconds per LLM answer")
-    parser.add_argument("--rounds", type=int, default=2, help="rounds timed at every N")
+    parser.add_argument("--tasks", type=int, default=None,
+                        help="training tasks played at every N (default: 2 rounds of the largest N)")
     parser.add_argument("--max-steps", type=int, default=3)
     parser.add_argument("--out", type=Path, default=Path("bench_results/parallel.json"))
     args = parser.parse_args()
-    player = FakePlayerForTests(spec(ENV))
-
-    def slow_answer(prompt: str) -> str:
-        time.sleep(args.delay)
-        return player(prompt)
+    largest = max(args.workers)
+    tasks = args.tasks or 2 * largest
 
     results = []
-    with tempfile.TemporaryDirectory() as tmp, \
-            OpenAITestServer(responder=slow_answer, models=()) as server:
-        llm = ["--llm", "openai", "--base-url", server.base_url, "--model", "test-chat",
+    with tempfile.TemporaryDirectory() as tmp, llm_server(args.delay) as base_url:
+        llm = ["--llm", "openai", "--base-url", base_url, "--model", "test-chat",
                "--api-key", "loopback"]
         for workers in args.workers:
             seconds, episodes = train_pass(
-                [*run_args(Path(tmp) / f"n{workers}", workers, args.rounds, args.max_steps), *llm])
+                [*run_args(Path(tmp) / f"n{workers}", workers, tasks, args.max_steps), *llm])
             results.append({"workers": workers, "episodes": episodes, "seconds": round(seconds, 2),
                             "episodes_per_min": round(60 * episodes / seconds, 1)})
-        largest = max(args.workers)
         with contextlib.redirect_stdout(io.StringIO()):
             for name in ("a", "b"):
-                train_pass([*run_args(Path(tmp) / f"fake-{name}", largest, args.rounds,
-                                      args.max_steps), "--llm", "fake"])
+                train_pass([*run_args(Path(tmp) / f"fake-{name}", largest, tasks, args.max_steps),
+                            "--llm", "fake"])
         identical = memory_rows(Path(tmp) / "fake-a") == memory_rows(Path(tmp) / "fake-b")
     base = next((r for r in results if r["workers"] == 1), results[0])
-    print(f"train --workers N, {ENV}, {args.rounds} rounds of N episodes, max {args.max_steps} "
-          f"steps, LLM answers after {args.delay} s")
+    load = os.getloadavg()
+    print(f"train --workers N (threads), {ENV}, the same {tasks} tasks at every N, max "
+          f"{args.max_steps} steps, LLM answers after {args.delay} s; load average at the end "
+          f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     print(f"{'N':>3} {'episodes':>8} {'seconds':>8} {'episodes/min':>12} {'speed-up':>8} "
           f"{'target 0.8N':>11}")
     for r in results:
@@ -120,8 +144,9 @@ def main() -> None:
           f"{'identical' if identical else 'DIFFERENT'}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({
-        "date": time.strftime("%Y-%m-%d"), "delay": args.delay, "rounds": args.rounds,
-        "max_steps": args.max_steps, "results": results, "reruns_identical": identical,
+        "date": time.strftime("%Y-%m-%d %H:%M"), "delay": args.delay, "tasks": tasks,
+        "max_steps": args.max_steps, "load_average": [round(x, 2) for x in load],
+        "results": results, "reruns_identical": identical,
     }, indent=2) + "\n", encoding="utf-8")
 
 

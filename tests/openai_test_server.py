@@ -257,8 +257,23 @@ class _Handler(BaseHTTPRequestHandler):
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run the loopback OpenAI-compatible test server by hand.")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--player", metavar="ENV", help="answer as the test suite's fake player of "
+                                                         "this environment (default: a fixed line)")
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds before every answer")
     args = parser.parse_args()
-    server = OpenAITestServer(port=args.port).start()
+    responder = None
+    if args.player:
+        from environments.registry import spec
+        from tests.fakes import FakePlayerForTests
+
+        responder = FakePlayerForTests(spec(args.player))
+    if args.delay:
+        def slow(prompt: str, answer=responder or (lambda _: DEFAULT_ANSWER)) -> str:
+            time.sleep(args.delay)
+            return answer(prompt)
+
+        responder = slow
+    server = OpenAITestServer(responder=responder, port=args.port).start()
     print(f"serving {server.base_url} (models: {', '.join(server.models)}); Ctrl-C to stop", flush=True)
     try:
         threading.Event().wait()

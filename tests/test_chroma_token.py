@@ -96,3 +96,27 @@ def test_the_right_token_works_from_the_flag_or_the_environment(guarded, tmp_pat
     assert stored > 0
     out = ok(_import(proxy_port, tmp_path, "--chroma-token", TOKEN))
     assert f"0 new, {stored} already stored" in out
+
+
+def _copy_to_guarded(proxy_port: int, cwd: Path, *extra: str):
+    """`memory copy` of ./memory's collection to the guarded server, CHROMA_TOKEN unset."""
+    env = {k: v for k, v in os.environ.items() if k != "CHROMA_TOKEN"}
+    return subprocess.run(
+        [sys.executable, "-m", "agent.cli", "memory", "copy", "rememberer", "copied",
+         "--to-chroma-host", "127.0.0.1", "--to-chroma-port", str(proxy_port), *extra],
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_memory_copy_sends_the_destination_token(guarded, tmp_path):
+    proxy_port, direct = guarded
+    ok(subprocess.run([sys.executable, "-m", "agent.cli", "memory", "import",
+                       str(POOLS / "webshop_original.yaml")], cwd=tmp_path, capture_output=True,
+                      text=True, timeout=300))
+    line = user_error(_copy_to_guarded(proxy_port, tmp_path, "--to-chroma-token", "x" * 20))
+    assert "wrong token" in line
+    assert "copied" not in [c.name for c in direct.list_collections()]
+    out = ok(_copy_to_guarded(proxy_port, tmp_path, "--to-chroma-token", TOKEN))
+    assert "to 'copied' at http://127.0.0.1:" in out
+    assert direct.get_collection("copied").count() > 0
+    assert not any(TOKEN in path.read_text(errors="ignore")
+                   for path in tmp_path.rglob("*") if path.is_file())

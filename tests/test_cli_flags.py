@@ -44,7 +44,7 @@ def test_retrieval_flags_are_spelled_as_on_runs(commands):
         assert {"--lambda", "--m"} <= _visible_flags(commands[name]), name
     assert "--lam" not in _visible_flags(commands["memory query"])
     copy_flags = _visible_flags(commands["memory copy"])
-    assert {"--to-memory", "--to-chroma-host", "--to-chroma-port"} <= copy_flags
+    assert {"--to-memory", "--to-chroma-host", "--to-chroma-port", "--to-chroma-token"} <= copy_flags
     assert not {"--to-path", "--to-host", "--to-port"} & copy_flags
 
 
@@ -69,3 +69,11 @@ def test_aliases_are_not_shown_in_help(commands):
     assert "--memory PATH" in text and "--to-memory PATH" in text
     for old in ("--path", "--host", "--port", "--to-path", "--to-host", "--to-port"):
         assert old not in text, old
+
+
+def test_training_flags_are_on_train_only(commands):
+    assert {"--workers", "--ray-address", "--concurrency"} <= _visible_flags(commands["train"])
+    assert "--concurrency" in _visible_flags(commands["test"])
+    assert not {"--workers", "--ray-address"} & _visible_flags(commands["test"])
+    with pytest.raises(SystemExit):
+        commands["test"].parse_args(["--env", "webshop", "--workers", "2"])

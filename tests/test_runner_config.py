@@ -180,3 +180,22 @@ def test_resume_reads_the_runs_config_and_refuses_other_settings(tmp_path):
         settle("--env", "webshop", "--resume")
     with pytest.raises(AgentError, match="cannot resume: .* does not exist"):
         settle("--run-dir", str(tmp_path / "nothing"), "--resume")
+
+
+def test_a_train_config_serves_test_runs_which_have_no_training_flags(tmp_path):
+    train, train_defaults = parser_and_defaults()
+    trained = resolve(train, train_defaults, train.parse_args(
+        ["--env", "wikihow", "--workers", "4", "--ray-address", "auto",
+         "--run-dir", str(tmp_path / "r")]), "train").config
+    text = config_toml(trained, train, command="train", memory_given=False)
+    assert 'workers = 4' in text and 'ray-address = "auto"' in text
+    (tmp_path / "train.toml").write_text(text)
+
+    test = argparse.ArgumentParser(prog="rememberer test")
+    add_run_arguments(test, "test")
+    test_defaults = capture_defaults(test)
+    tested = resolve(test, test_defaults, test.parse_args(
+        ["--config", str(tmp_path / "train.toml"), "--run-dir", str(tmp_path / "t")]), "test").config
+    assert (tested.workers, tested.ray_address, tested.env) == (1, None, "wikihow")
+    written = config_toml(tested, test, command="test", memory_given=False)
+    assert "workers" not in written and "ray-address" not in written

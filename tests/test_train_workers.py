@@ -28,7 +28,7 @@ def test_rounds_play_against_the_memory_of_the_rounds_start(workdir, monkeypatch
     from agent.cli import main
 
     events, lock = [], threading.Lock()
-    real_play, real_apply = runner_module.play_episode, Updater.apply
+    real_play, real_apply = runner_module.play_episode, Updater.apply_round
 
     def play(*args, **kwargs):
         with lock:
@@ -38,13 +38,13 @@ def test_rounds_play_against_the_memory_of_the_rounds_start(workdir, monkeypatch
             events.append(("end", kwargs["episode"]))
         return episode
 
-    def apply(self, episode_id, transitions, ended):
+    def apply_round(self, episodes):
         with lock:
-            events.append(("apply", episode_id))
-        return real_apply(self, episode_id, transitions, ended)
+            events.extend(("apply", episode_id) for episode_id, _ in episodes)
+        return real_apply(self, episodes)
 
     monkeypatch.setattr(runner_module, "play_episode", play)
-    monkeypatch.setattr(Updater, "apply", apply)
+    monkeypatch.setattr(Updater, "apply_round", apply_round)
     assert main([*RUN, *WORKERS, "--epochs", "1", "--run-dir", "rounds"]) == 0
     train = [(kind, i) for kind, i in events if "/train/" in i]
     tasks = [f"same/train/epoch1/task{t}" for t in range(70, 78)]

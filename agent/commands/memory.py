@@ -391,7 +391,8 @@ def cmd_copy(args: argparse.Namespace) -> int:
             copied = copy_collection(source, target)
             where = client.location
         else:
-            dest = (MemoryClient.connect(host=args.to_host, port=args.to_port) if remote
+            dest = (MemoryClient.connect(host=args.to_host, port=args.to_port,
+                                         token=args.to_token) if remote
                     else MemoryClient.connect(args.to_path))
             with dest:
                 if args.target in dest.list_collections():
@@ -536,6 +537,9 @@ def register(subparsers) -> None:
                         help="destination Chroma server host")
     parser.add_argument("--to-chroma-port", dest="to_port", type=int, metavar="PORT",
                         help="destination Chroma server port (default 8000 with --to-chroma-host)")
+    parser.add_argument("--to-chroma-token", dest="to_token", metavar="TOKEN",
+                        help="token sent to the destination server (default: CHROMA_TOKEN; "
+                             "never written anywhere)")
     _hidden_aliases(parser, {"--to-path": ("to_path", Path), "--to-host": ("to_host", str),
                              "--to-port": ("to_port", int)})
 

@@ -30,16 +30,9 @@ DESCRIPTIONS = {
 
 def make_llm_for(inv: Invocation):
     """The LLM of a run (the test suite's stand-in is told which environment it plays)."""
-    from agent.llm import make_llm
+    from agent.run_parts import run_llm
 
-    cfg = inv.config
-    return make_llm(cfg.backend, model=cfg.model, temperature=cfg.temperature,
-                    base_url=cfg.base_url, api_key=inv.api_key, timeout=cfg.timeout,
-                    max_retries=cfg.max_retries,
-                    cache_path=Path(cfg.llm_cache) if cfg.llm_cache else None,
-                    use_cache=not cfg.no_cache, api=cfg.api, seed=cfg.seed, env=cfg.env,
-                    guided=cfg.guided,
-                    local_options={"threads": cfg.threads} if cfg.backend == "local" else None)
+    return run_llm(inv.config, inv.api_key)
 
 
 def run(inv: Invocation, parser: argparse.ArgumentParser) -> int:
@@ -68,6 +61,7 @@ def run(inv: Invocation, parser: argparse.ArgumentParser) -> int:
     try:
         runner.task_lists()  # bad task ranges and memories fail before config.toml is written
         runner.open_memory()
+        runner.open_workers()
         folder.path.mkdir(parents=True, exist_ok=True)
         if not inv.resume:
             (folder.path / CONFIG_FILE).write_text(
@@ -94,7 +88,7 @@ def _handler(command: str, parser: argparse.ArgumentParser, defaults: dict):
 def register(subparsers) -> None:
     for command, (summary, description) in DESCRIPTIONS.items():
         parser = subparsers.add_parser(command, help=summary, description=description)
-        add_run_arguments(parser)
+        add_run_arguments(parser, command)
         defaults = capture_defaults(parser)
         parser.set_defaults(func=_handler(command, parser, defaults))
 
