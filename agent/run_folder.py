@@ -54,9 +54,10 @@ class RunFolder:
                 handle.truncate(good_bytes)
         return records
 
-    def append(self, record: dict) -> None:
+    def append(self, *records: dict) -> None:
+        """Add episode lines, on disk when this returns."""
         with open(self.episodes_path, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            handle.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
             handle.flush()
             os.fsync(handle.fileno())
 

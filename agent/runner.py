@@ -304,12 +304,12 @@ class Runner:
                     ids: dict[int, str]) -> list[Episode]:
         """A round's episodes, in task order, played against the memory as it stands now: in
         threads, or by the Ray workers against a snapshot of it. Either way the round's task
-        texts are embedded here first, in one batch, so both see the same query vectors."""
+        texts are embedded here first (Store.embed_queries), so both see the same vectors."""
         texts = self._task_texts(tasks)
         if self.workers is not None:
             snapshot = self.store.snapshot(self.cfg.env, texts, self.cfg.embedding_model)
             return self.workers.play(snapshot, tasks, ids, split, epoch)
-        self.store.embedder.encode(texts)  # the embedder keeps them for the retrievals
+        self.store.embed_queries(self.cfg.env, texts)  # the embedder keeps them for retrieval
         return list(self._play_all(split, epoch, tasks, ids, workers=self.cfg.workers))
 
     def _task_texts(self, tasks: list[int]) -> list[str]:
@@ -358,20 +358,22 @@ class Runner:
         memory applying them one by one leaves; see Updater.apply_round), then log them."""
         reports = self.updater.apply_round([(e.record["episode_id"], e.transitions)
                                             for e in episodes])
-        for episode, report in zip(episodes, reports):
-            self._finish(episode, report)
+        self._finish(*episodes, reports=reports)
 
     def _update_memory(self, episode: Episode) -> None:
         report = self.updater.apply(episode.record["episode_id"], episode.transitions, ended=True)
-        self._finish(episode, report)
+        self._finish(episode, reports=[report])
 
-    def _finish(self, episode: Episode, report: Any = None) -> None:
-        if report is not None:
-            episode.record["memory_update"] = {"applied": report.applied, "updated": report.updated,
-                                               "added": report.added, "dropped": report.dropped}
-        self.folder.append(episode.record)
-        self.records.append(episode.record)
-        self.done.add(episode.record["episode_id"])
+    def _finish(self, *episodes: Episode, reports: list | None = None) -> None:
+        """Log finished episodes (with what their updates did) and rewrite the summary."""
+        for episode, report in zip(episodes, reports or [None] * len(episodes)):
+            if report is not None:
+                episode.record["memory_update"] = {"applied": report.applied, "updated": report.updated,
+                                                   "added": report.added, "dropped": report.dropped}
+        self.folder.append(*(episode.record for episode in episodes))
+        for episode in episodes:
+            self.records.append(episode.record)
+            self.done.add(episode.record["episode_id"])
         self.folder.write_json(SUMMARY_FILE, self.summary(status="running"))
 
     # --- output -----------------------------------------------------------------------------

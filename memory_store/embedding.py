@@ -67,9 +67,11 @@ class Embedder:
                 ) from None
         return self._model
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Normalised float32 vectors, one row per text; cached texts are not re-encoded."""
-        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+    def encode(self, texts: Sequence[str], *, fresh: bool = False) -> np.ndarray:
+        """Normalised float32 vectors, one row per text; cached texts are not re-encoded, unless
+        `fresh`: then all of them go through the model in one call (so the vectors depend only
+        on these texts, not on what was encoded before) and replace the cached ones."""
+        missing = list(dict.fromkeys(t for t in texts if fresh or t not in self._cache))
         if missing:
             vectors = self._load().encode(
                 missing, batch_size=self._batch_size, normalize_embeddings=True,
@@ -81,6 +83,10 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])
+
+    def remember(self, text: str, vector: np.ndarray) -> None:
+        """Take `vector` as the text's embedding (one this model made before, e.g. stored)."""
+        self._cache[text] = np.asarray(vector, dtype=np.float32)
 
     def encode_one(self, text: str) -> np.ndarray:
         return self.encode([text])[0]

@@ -414,6 +414,22 @@ class ExperienceStore:
         """The `m` stored states most similar to `state`, best first (exact; see retrieval.py)."""
         return _retrieve(self, state, m=m, lam=lam)
 
+    def embed_queries(self, env: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """The embeddings of task texts about to be queried, left in the embedder's cache for
+        the retrievals and writes that follow: a stored task's own stored vector, the others
+        encoded afresh in one batch. So they depend only on what the memory holds, not on what
+        this process happened to embed before — a resumed run gets the same vectors."""
+        _, stored, matrix = self.task_index(env)
+        known = {text: matrix[i].astype(np.float32) for i, text in enumerate(stored)}
+        wanted = list(dict.fromkeys(texts))
+        fresh = [text for text in wanted if text not in known]
+        if fresh:
+            self.embedder.encode(fresh, fresh=True)
+        for text in wanted:
+            if text in known:
+                self.embedder.remember(text, known[text])  # the vector it wrote
+        return {text: self.embedder.encode_one(text) for text in wanted}
+
     def snapshot(self, env: str, texts: Sequence[str] = (),
                  embedding_model: str | None = None) -> MemorySnapshot:
         """What retrieval of `env` states reads, frozen and picklable (see snapshot.py), with
@@ -421,9 +437,9 @@ class ExperienceStore:
         server the state index is read afresh, so that it holds every writer's latest values."""
         if not self.exclusive:
             self._state_index = None
-        vectors = self.embedder.encode(list(texts))
-        return MemorySnapshot(self.state_index(), env, self.task_index(env),
-                              dict(zip(texts, vectors)), embedding_model)
+        vectors = self.embed_queries(env, texts)
+        return MemorySnapshot(self.state_index(), env, self.task_index(env), vectors,
+                              embedding_model)
 
     @property
     def exclusive(self) -> bool:

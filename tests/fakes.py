@@ -72,14 +72,17 @@ class FakeEmbedderForTests:
             vector[0] = 1.0
         return vector / np.linalg.norm(vector)
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
+    def encode(self, texts: Sequence[str], *, fresh: bool = False) -> np.ndarray:
         for text in texts:
-            if text not in self._cache:
+            if fresh or text not in self._cache:
                 self._cache[text] = self._vector(text)
                 self.encoded_count += 1
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])
+
+    def remember(self, text: str, vector: np.ndarray) -> None:
+        self._cache[text] = np.asarray(vector, dtype=np.float32)
 
     def encode_one(self, text: str) -> np.ndarray:
         return self.encode([text])[0]

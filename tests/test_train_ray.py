@@ -63,11 +63,21 @@ def workdir(tmp_path, monkeypatch):
     return tmp_path
 
 
-def test_ray_workers_leave_the_memory_that_threads_leave(ray_head, workdir):
+def test_ray_workers_leave_the_memory_that_threads_leave(ray_head, workdir, monkeypatch):
+    import agent.runner
     from agent.cli import main
 
     assert main([*RUN, "--run-dir", "threads"]) == 0
+    played_here = []
+    real_play = agent.runner.play_episode
+
+    def play_here(*args, **kwargs):
+        played_here.append(kwargs["split"])
+        return real_play(*args, **kwargs)
+
+    monkeypatch.setattr(agent.runner, "play_episode", play_here)
     assert main([*RUN, "--run-dir", "ray", "--ray-address", ray_head]) == 0
+    assert played_here == ["test"] * 4  # every training episode was played by a Ray actor
     assert memory_state(workdir / "ray" / "memory") == memory_state(workdir / "threads" / "memory")
     assert comparable(episode_lines(workdir / "ray")) == comparable(episode_lines(workdir / "threads"))
     learned = [meta for meta in memory_state(workdir / "ray" / "memory")[0].values()

@@ -80,13 +80,13 @@ def test_a_crash_in_the_middle_of_a_round_resumes_to_the_uninterrupted_memory(
     real_append = RunFolder.append
     calls = []
 
-    def crash_on_the_fifth(self, record):
-        calls.append(record["episode_id"])
-        if len(calls) == 5:  # the 2nd episode of the 2nd round: its update is written, not logged
+    def crash_on_the_second(self, *records):
+        calls.append([record["episode_id"] for record in records])
+        if len(calls) == 2:  # the 2nd round: its updates are written, its episodes not logged
             raise KeyboardInterrupt
-        real_append(self, record)
+        real_append(self, *records)
 
-    monkeypatch.setattr(RunFolder, "append", crash_on_the_fifth)
+    monkeypatch.setattr(RunFolder, "append", crash_on_the_second)
     assert main([*RUN, *WORKERS, "--run-dir", "crashed"]) == 130
     pending = json.loads((workdir / "crashed" / "pending-episode.json").read_text())
     assert [e["record"]["task"] for e in pending["episodes"]] == [73, 74, 75]
