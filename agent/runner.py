@@ -27,6 +27,7 @@ uninterrupted run leaves.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import sys
@@ -303,14 +304,28 @@ class Runner:
     def _play_round(self, split: str, epoch: int, tasks: list[int],
                     ids: dict[int, str]) -> list[Episode]:
         """A round's episodes, in task order, played against the memory as it stands now: in
-        threads, or by the Ray workers against a snapshot of it. Either way the round's task
-        texts are embedded here first (Store.embed_queries), so both see the same vectors."""
-        texts = self._task_texts(tasks)
-        if self.workers is not None:
-            snapshot = self.store.snapshot(self.cfg.env, texts, self.cfg.embedding_model)
-            return self.workers.play(snapshot, tasks, ids, split, epoch)
-        self.store.embed_queries(self.cfg.env, texts)  # the embedder keeps them for retrieval
-        return list(self._play_all(split, epoch, tasks, ids, workers=self.cfg.workers))
+        threads, or by the Ray workers against a snapshot of it."""
+        with self._round_embeddings(self._task_texts(tasks)) as vectors:
+            if self.workers is not None:
+                snapshot = self.store.snapshot(self.cfg.env, vectors, self.cfg.embedding_model)
+                return self.workers.play(snapshot, tasks, ids, split, epoch)
+            return list(self._play_all(split, epoch, tasks, ids, workers=self.cfg.workers))
+
+    @contextlib.contextmanager
+    def _round_embeddings(self, texts: list[str]) -> Iterator[dict]:
+        """Embed a round's task texts (Store.embed_queries: threads and Ray workers get the same
+        vectors). When retrieval compares task embeddings this happens before the round plays
+        and yields the vectors; otherwise they are only needed by the writes after the round,
+        so they are computed while it plays (torch leaves the interpreter to the players)."""
+        env = self.cfg.env
+        if self.spec.similarity.pattern_similarity is None:
+            yield self.store.embed_queries(env, texts)
+            return
+        self.store.task_index(env)  # read now, not beside the players' retrievals
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
+            job = pool.submit(self.store.embed_queries, env, texts)
+            yield {}
+            job.result()
 
     def _task_texts(self, tasks: list[int]) -> list[str]:
         """The task text of each task (as its first state will carry it), distinct, in order."""

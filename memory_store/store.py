@@ -430,15 +430,15 @@ class ExperienceStore:
                 self.embedder.remember(text, known[text])  # the vector it wrote
         return {text: self.embedder.encode_one(text) for text in wanted}
 
-    def snapshot(self, env: str, texts: Sequence[str] = (),
+    def snapshot(self, env: str, vectors: dict[str, np.ndarray],
                  embedding_model: str | None = None) -> MemorySnapshot:
         """What retrieval of `env` states reads, frozen and picklable (see snapshot.py), with
-        the embeddings of `texts`, the task texts the coming episodes will query. On a shared
-        server the state index is read afresh, so that it holds every writer's latest values."""
+        `vectors`, the embeddings of the task texts the coming episodes will query (from
+        `embed_queries`). On a shared server the state index is read afresh, so that it holds
+        every writer's latest values."""
         if not self.exclusive:
             self._state_index = None
-        vectors = self.embed_queries(env, texts)
-        return MemorySnapshot(self.state_index(), env, self.task_index(env), vectors,
+        return MemorySnapshot(self.state_index(), env, self.task_index(env), dict(vectors),
                               embedding_model)
 
     @property

@@ -31,7 +31,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("REMEMBERER_TEST_LLM", "tests.fakes:fake_llm")  # the stand-ins live in tests/
 
 from agent.commands.train import make_llm_for  # noqa: E402
-from agent.run_config import add_run_arguments, capture_defaults, resolve  # noqa: E402
+from agent.run_config import add_run_arguments, capture_defaults, default_threads, resolve  # noqa: E402
 from agent.runner import Runner  # noqa: E402
 from memory_store.client import MemoryClient  # noqa: E402
 
@@ -47,7 +47,10 @@ def invocation(argv: list[str]):
 
 def train_pass(argv: list[str]) -> tuple[float, int]:
     """(seconds of the first epoch's train pass, episodes played) of one run."""
+    import torch
+
     inv = invocation(argv)
+    torch.set_num_threads(inv.config.threads or default_threads())  # as `rememberer train` does
     runner = Runner(inv, make_llm_for(inv), out=io.StringIO())
     try:
         runner.prepare()
