@@ -48,6 +48,7 @@ class EpisodeWorker:
         if self.policy is None:
             self.policy = run_policy(self.cfg, self.spec, self.llm, memory)
         self.policy.store = memory
+        self.policy.reasons = split == "train"  # as the runner's own passes do
         return play_episode(self.spec, self.env, self.policy, task, episode=episode, split=split,
                             epoch=epoch)
 

@@ -22,12 +22,13 @@ def run_llm(cfg: RunConfig, api_key: str | None) -> Any:
                     local_options={"threads": cfg.threads} if cfg.backend == "local" else None)
 
 
-def run_policy(cfg: RunConfig, spec: Any, llm: Any, store: Any) -> Any:
-    """A policy as the run's settings describe it; `store` is what it retrieves from."""
+def run_policy(cfg: RunConfig, spec: Any, llm: Any, store: Any, name: str | None = None) -> Any:
+    """The policy `name` (default: the run's) as the run's settings describe it; `store` is what
+    it retrieves from."""
     from agent.policies import make_policy
 
     policy = make_policy(
-        cfg.policy, spec, llm, store=store,
+        name or cfg.policy, spec, llm, store=store,
         exemplar_set=cfg.initial_memory if cfg.initial_memory in EXEMPLAR_SETS else "E0",
         m=cfg.m, lam=cfg.effective_lambda, no_random=cfg.no_random,
         no_discouraged=cfg.no_discouraged, seed=cfg.seed, token_budget=cfg.token_budget,
