@@ -90,3 +90,44 @@ def test_read_only_open_never_creates_a_collection(tmp_path, fake_embedder):
                              embedder=fake_embedder)
     with MemoryClient.connect(tmp_path / "memory", read_only=True) as client:
         assert client.list_collections() == ["exists"]
+
+
+def test_fresh_encoding_goes_through_the_model_again(embedder):
+    embedder.encode(["a text encoded before"])
+    before = embedder.encoded_count
+    again = embedder.encode(["a text encoded before", "a new text"], fresh=True)
+    assert embedder.encoded_count - before == 2 and again.shape == (2, 384)
+
+
+def test_round_queries_use_the_stored_vector_of_a_stored_task(tmp_path, fake_embedder):
+    """What a round's retrievals embed depends on the memory alone: a stored task keeps the
+    vector it was stored with (even if this process's model would now give another), the
+    others are encoded afresh, and the store's snapshot carries exactly these."""
+    from environments.registry import spec
+    from memory_store.records import Experience
+    from memory_store.store import ExperienceStore
+    from tests.fakes import FakeEmbedderForTests
+
+    stored, new = "a red ceramic mug", "blue cotton socks"
+    with ExperienceStore.open("mugs", path=tmp_path / "memory", embedder=fake_embedder) as store:
+        state = spec("webshop").new_state(stored, "search page", available_actions=("search",))
+        store.add([Experience(state, "search[mug]")])
+        written = store.task_index("webshop")[2][0].astype(np.float32)
+
+    class Drifted(FakeEmbedderForTests):  # the same model name, slightly other numbers
+        def _vector(self, text):
+            vector = super()._vector(text) + 1e-3
+            return vector / np.linalg.norm(vector)
+
+    drifted = Drifted()
+    with ExperienceStore.open("mugs", path=tmp_path / "memory", embedder=drifted) as store:
+        vectors = store.embed_queries("webshop", [new, stored, new])
+        assert list(vectors) == [new, stored]
+        assert np.array_equal(vectors[stored], written)
+        assert not np.array_equal(drifted._vector(stored), written)
+        assert np.array_equal(vectors[new], drifted._vector(new).astype(np.float32))
+        assert np.array_equal(store.task_embedding(stored), written)  # what retrieval will use
+        snapshot = store.snapshot("webshop", vectors)
+        assert np.array_equal(snapshot.task_embedding(stored), written)
+        assert [r.state_id for r in snapshot.retrieve(state, m=1)] == \
+               [r.state_id for r in store.retrieve(state, m=1)] == [state.state_id]
