@@ -78,6 +78,17 @@ def _check_reachable(address: str) -> None:
                          "--ray-address") from None
 
 
+def _user_error(exc: Exception) -> Exception:
+    """What a worker's failure means to the user: the worker's own one-line error (e.g. an
+    unreachable LLM server), else one line saying a worker stopped."""
+    cause = getattr(exc, "cause", None)
+    if isinstance(cause, USER_ERRORS):
+        return cause
+    first = (str(cause or exc).strip().splitlines() or [type(exc).__name__])[-1]
+    return AgentError(f"a Ray worker failed ({first}); the episodes applied so far are saved: "
+                      "continue with --resume")
+
+
 class RayWorkers:
     """N Ray actors playing rounds of training episodes; `close()` removes them (and leaves the
     cluster running: it is the user's)."""
@@ -90,7 +101,7 @@ class RayWorkers:
             if address != "auto":
                 _check_reachable(address)
             try:
-                ray.init(address=address, logging_level="warning", log_to_driver=True)
+                ray.init(address=address, logging_level="warning", log_to_driver=False)
             except (ConnectionError, RuntimeError, ValueError) as exc:
                 raise AgentError(f"cannot connect to the Ray cluster at {address}: "
                                  f"{str(exc).splitlines()[0]}") from None
@@ -108,15 +119,15 @@ class RayWorkers:
         memory = ray.put(snapshot)
         futures = [actor.play.remote(memory, task, ids[task], split, epoch)
                    for actor, task in zip(self._actors, tasks)]
-        try:
-            return ray.get(futures)
-        except ray.exceptions.RayTaskError as exc:
-            if isinstance(exc.cause, USER_ERRORS):
-                raise exc.cause from None  # e.g. an unreachable LLM server: one clear line
-            raise
-        except ray.exceptions.RayActorError as exc:
-            raise AgentError(f"a Ray worker stopped ({str(exc).splitlines()[0]}); the episodes "
-                             "applied so far are saved: continue with --resume") from None
+        episodes, errors = [], []
+        for future in futures:  # every result is fetched: Ray warns about errors left unread
+            try:
+                episodes.append(ray.get(future))
+            except ray.exceptions.RayError as exc:
+                errors.append(exc)
+        if errors:
+            raise _user_error(errors[0]) from None
+        return episodes
 
     def close(self) -> None:
         ray = _ray()

@@ -109,3 +109,14 @@ def test_without_ray_installed_the_flag_is_one_line(workdir, capsys, monkeypatch
     line = _one_line_error(capsys, [*RUN, "--run-dir", "r", "--ray-address", "auto"])
     assert "needs Ray, which is not installed" in line
     assert not (workdir / "r" / "config.toml").exists()
+
+
+def test_an_error_inside_a_worker_is_the_same_one_line(ray_head, workdir, capsys):
+    """An LLM server that is down fails the worker's first call; the user sees the backend's own
+    line, not a Ray traceback, and nothing of the round is applied."""
+    dead = f"http://127.0.0.1:{free_port()}/v1"
+    line = _one_line_error(capsys, [
+        *RUN[:3], "--llm", "openai", "--base-url", dead, "--api-key", "k", "--max-retries", "0",
+        *RUN[5:], "--run-dir", "down", "--ray-address", ray_head])
+    assert f"cannot reach the LLM server at {dead}" in line
+    assert not (workdir / "down" / "episodes.jsonl").exists()
