@@ -101,6 +101,13 @@ def test_play_twx_along_its_solution():
     assert "episode finished: total reward 1.0" in out
 
 
+def test_play_with_a_data_folder_is_one_line(tmp_path):
+    result = subprocess.run([str(CONSOLE_SCRIPT), "play", "twx", "--data-dir", str(tmp_path)],
+                            input="", capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "reads no data folder; leave out --data-dir" in result.stderr
+
+
 def _cli_without(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     environment = {**os.environ, "REMEMBERER_CACHE_DIR": str(tmp_path / "cache"), **env}
     return subprocess.run([str(CONSOLE_SCRIPT), "train", "--env", "twx", "--llm", "fake",
