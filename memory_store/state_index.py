@@ -39,11 +39,13 @@ class StateIndex:
         self._row_state: dict[str, str] = {}
         self._groups: dict[tuple[str, str, str], set[str]] = defaultdict(set)
         self._patterns: dict[str, set[str]] = defaultdict(set)  # env -> labels ever stored
+        self.version = 0  # counts changes, so a view built from this index knows when to rebuild
 
     def __len__(self) -> int:
         return len(self._row_state)
 
     def add_row(self, row_id: str, meta: dict, document: str) -> None:
+        self.version += 1
         state_id = meta["state_id"]
         entry = self.states.get(state_id)
         if entry is None:
@@ -61,6 +63,7 @@ class StateIndex:
 
     def merge(self, row_id: str, meta: dict) -> None:
         """Apply a metadata update (Chroma merges keys; so does the copy)."""
+        self.version += 1
         state_id = self._row_state.get(row_id)
         if state_id is not None:
             entry = self.states[state_id]
@@ -69,6 +72,7 @@ class StateIndex:
             old.update(meta)
 
     def remove_row(self, row_id: str) -> None:
+        self.version += 1
         state_id = self._row_state.pop(row_id, None)
         if state_id is None:
             return
