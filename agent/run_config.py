@@ -200,8 +200,8 @@ def _add_settings(parser: argparse.ArgumentParser, actions: list[argparse.Action
                         help="double Q-learning: the memory keeps two sides (collections <name> "
                              "and <name>.b); each training episode updates one, bootstrapping "
                              "from the other; the agent reads both merged (policies without "
-                             "a memory ignore it). A memory is made double-Q or not once: "
-                             "later runs on it must say the same")
+                             "a memory ignore it). A memory is double-Q or single from its "
+                             "first run on: later runs on it must match")
     update.add_argument("--double-q-order", choices=("turn", "random"), default="turn",
                         help="which side a training episode updates: turn (the run's episodes "
                              "0, 2, 4, ... side A, 1, 3, 5, ... side B) or random (drawn from "
