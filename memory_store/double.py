@@ -79,11 +79,11 @@ def _merged_index(first: StateIndex, second: StateIndex) -> StateIndex:
     index = StateIndex()
     for state_id in dict.fromkeys([*first.states, *second.states]):
         entries = [side.states.get(state_id) for side in (first, second)]
-        document = next(entry.document for entry in entries if entry is not None)
+        known = next(entry for entry in entries if entry is not None)
         rows = [entry.rows if entry is not None else {} for entry in entries]
         for row_id in dict.fromkeys([*rows[0], *rows[1]]):
             index.add_row(row_id, merge_metadata(rows[0].get(row_id), rows[1].get(row_id)),
-                          document)
+                          known.document, key=known.key)
     return index
 
 
