@@ -77,31 +77,38 @@ class LockedMemory:
 
 
 def open_memory(cfg: RunConfig, token: str | None = None):
-    """The experience store of the run (embedded folder or server, a few tries for a server)."""
+    """The experience memory of the run (embedded folder or server, a few tries for a server):
+    an `ExperienceStore`, or with --double-q a `DoubleMemory` (either refuses a memory of the
+    other kind)."""
+    from memory_store.double import DoubleMemory
     from memory_store.embedding import Embedder
     from memory_store.store import ExperienceStore
 
     path = cfg.memory_path()
-    return ExperienceStore.open(
+    return (DoubleMemory if cfg.double_q else ExperienceStore).open(
         cfg.collection, path=path.resolve() if path is not None else None,
         host=cfg.chroma_host, port=cfg.chroma_port, embedder=Embedder(cfg.embedding_model),
         attempts=CONNECT_ATTEMPTS, token=token)
 
 
 def seed_memory(store: Any, cfg: RunConfig) -> int:
-    """Fill an empty memory from --initial-memory; returns how many experiences were added."""
+    """Fill an empty memory from --initial-memory (a double-Q memory: each side; from a
+    double-Q export, side by side); returns how many experiences were added."""
     if cfg.initial_memory == "none" or store.count() > 0:
         return 0
+    from memory_store.pools import read_pool_sides, write_pool
+
     if cfg.initial_memory in EXEMPLAR_SETS:
         from agent.exemplars import load_exemplars
 
-        return store.add(load_exemplars(cfg.env, cfg.initial_memory))
-    from memory_store.pools import read_pool, write_experiences
-
-    experiences = read_pool(Path(cfg.initial_memory), env=cfg.env)
-    if not experiences:
-        raise AgentError(f"--initial-memory {cfg.initial_memory} holds no {cfg.env} experiences")
-    return write_experiences(store, experiences)[0]
+        pool = {"": load_exemplars(cfg.env, cfg.initial_memory)}
+    else:
+        pool = read_pool_sides(Path(cfg.initial_memory), env=cfg.env)
+        if not any(pool.values()):
+            raise AgentError(f"--initial-memory {cfg.initial_memory} holds no {cfg.env} "
+                             "experiences")
+    write_pool(store, pool)
+    return store.count()
 
 
 # --- the run --------------------------------------------------------------------------------
@@ -147,21 +154,23 @@ class Runner:
             self._local.env = self.spec.make(max_steps=self.cfg.max_steps)
         return self._local.env
 
-    def policy(self) -> Any:
-        """This thread's policy (a policy keeps the episode's history)."""
-        if getattr(self._local, "policy", None) is None:
+    def policy(self, name: str | None = None) -> Any:
+        """This thread's policy `name` (default: the run's; a policy keeps the episode's history)."""
+        name = name or self.cfg.policy
+        policies = self._local.__dict__.setdefault("policies", {})
+        if name not in policies:
             from agent.policies import make_policy
 
             cfg = self.cfg
-            self._local.policy = make_policy(
-                cfg.policy, self.spec, self.llm, store=self.memory,
+            policies[name] = make_policy(
+                name, self.spec, self.llm, store=self.memory,
                 exemplar_set=cfg.initial_memory if cfg.initial_memory in EXEMPLAR_SETS else "E0",
                 m=cfg.m, lam=cfg.effective_lambda, no_random=cfg.no_random,
                 no_discouraged=cfg.no_discouraged, seed=cfg.seed, token_budget=cfg.token_budget,
                 constrain=not cfg.free_text)
             if cfg.max_tokens is not None:
-                self._local.policy.max_tokens = cfg.max_tokens
-        return self._local.policy
+                policies[name].max_tokens = cfg.max_tokens
+        return policies[name]
 
     def open_memory(self) -> None:
         """Connect to the memory (a wrong embedding model or a dead server fails here)."""
@@ -176,10 +185,7 @@ class Runner:
         self.open_memory()
         if self.store is not None:
             if self.inv.command == "train":
-                from memory_store.updater import Updater
-
-                self.updater = Updater(self.store, n_step=cfg.n_step, gamma=cfg.gamma,
-                                       mode=cfg.update, alpha=cfg.alpha, lam=cfg.effective_lambda)
+                self.updater = self._make_updater()
             before = self.store.count()
             added = seed_memory(self.store, cfg)
             self.start_count = self._previous_start_count() if self.inv.resume else before + added
@@ -200,6 +206,18 @@ class Runner:
                                  "is not a training run; resume it with `rememberer train`")
             self._update_memory(Episode(item["record"], transitions_from_json(item["transitions"])))
         self.folder.clear_pending()
+
+    def _make_updater(self) -> Any:
+        cfg = self.cfg
+        settings = dict(n_step=cfg.n_step, gamma=cfg.gamma, mode=cfg.update, alpha=cfg.alpha,
+                        lam=cfg.effective_lambda)
+        if cfg.double_q:
+            from memory_store.double import DoubleUpdater
+
+            return DoubleUpdater(self.store, order=cfg.double_q_order, seed=cfg.seed, **settings)
+        from memory_store.updater import Updater
+
+        return Updater(self.store, **settings)
 
     def _previous_start_count(self) -> int:
         try:
@@ -244,6 +262,8 @@ class Runner:
                 tasks = [t for t in train_tasks if epoch == 1 or t not in solved_first]
                 self._pass("train", epoch, tasks, skipped=len(train_tasks) - len(tasks))
                 self._pass("test", epoch, test_tasks)
+        if cfg.compare != "none":  # the same test tasks without the memory: its effect
+            self._pass(cfg.compare, 0, test_tasks)
         return self.summary(status="finished")
 
     def _pass(self, split: str, epoch: int, tasks: list[int], skipped: int = 0) -> None:
@@ -252,7 +272,9 @@ class Runner:
             self.skipped[split, epoch] = skipped
         todo = [task for task in tasks if ids[task] not in self.done]
         mine = [r for r in self.records if r["split"] == split and r["epoch"] == epoch]
-        what = "test (no training)" if epoch == 0 else f"epoch {epoch}/{self.cfg.epochs} {split}"
+        what = ("test (no training)" if split == "test" and epoch == 0 else
+                f"epoch {epoch}/{self.cfg.epochs} {split}" if split in ("train", "test") else
+                f"{split} on the test tasks")
         bar = tqdm(total=len(tasks), initial=len(tasks) - len(todo), desc=what, unit="episode",
                    file=sys.stderr, disable=not self.inv.progress, dynamic_ncols=True)
         bar.set_postfix_str(_running(mine, self.cfg.env) + (f", {skipped} solved before, skipped"
@@ -294,11 +316,14 @@ class Runner:
         """Episodes in task order; test passes with --concurrency N play N at a time (the memory
         is frozen then), still yielded in task order."""
         def play(task: int) -> Episode:
-            return play_episode(self.spec, self.env(), self.policy(), task, episode=ids[task],
+            # A pass is named for its split, or (a --compare pass) for the policy it plays.
+            policy = self.policy(None if split in ("train", "test") else split)
+            policy.reasons = split == "train"  # only training keeps the reasons, in the memory
+            return play_episode(self.spec, self.env(), policy, task, episode=ids[task],
                                 split=split, epoch=epoch)
 
         if workers is None:
-            workers = self.cfg.concurrency if split == "test" else 1
+            workers = self.cfg.concurrency if split != "train" else 1
         if workers == 1 or len(tasks) < 2:
             for task in tasks:
                 yield play(task)
@@ -329,9 +354,16 @@ class Runner:
         self.folder.clear_pending()
 
     def _update_memory(self, episode: Episode) -> None:
-        report = self.updater.apply(episode.record["episode_id"], episode.transitions, ended=True)
+        # Double Q-learning: the side follows the episode's number among the run's training
+        # episodes, which counts the records written so far, so a resumed run gets it again.
+        numbered = ({"index": sum(r["split"] == "train" for r in self.records)}
+                    if self.cfg.double_q else {})
+        report = self.updater.apply(episode.record["episode_id"], episode.transitions, ended=True,
+                                    **numbered)
         episode.record["memory_update"] = {"applied": report.applied, "updated": report.updated,
                                            "added": report.added, "dropped": report.dropped}
+        if report.side:
+            episode.record["memory_update"]["side"] = report.side
         self._finish(episode)
 
     def _finish(self, episode: Episode) -> None:
