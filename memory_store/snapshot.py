@@ -12,6 +12,7 @@ taken; that text is then embedded where the snapshot is, with the memory's model
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,3 +53,26 @@ class MemorySnapshot:
 
     def retrieve(self, state: State, *, m: int = 2, lam: float = 0.5) -> list[RetrievedState]:
         return retrieve(self, state, m=m, lam=lam)
+
+
+# `memory` below is an ExperienceStore or a DoubleMemory (not imported: both import this).
+
+def embed_queries(memory, env: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
+    """The embeddings of `texts` (see `ExperienceStore.embed_queries`), also left in the
+    memory's embedder: a stored task's stored vector, the others encoded afresh in one batch."""
+    _, stored, matrix = memory.task_index(env)
+    known = {text: matrix[i].astype(np.float32) for i, text in enumerate(stored)}
+    wanted = list(dict.fromkeys(texts))
+    fresh = [text for text in wanted if text not in known]
+    if fresh:
+        memory.embedder.encode(fresh, fresh=True)
+    for text in wanted:
+        if text in known:
+            memory.embedder.remember(text, known[text])  # the vector it was stored with
+    return {text: memory.embedder.encode_one(text) for text in wanted}
+
+
+def take_snapshot(memory, env: str, vectors: dict[str, np.ndarray],
+                  embedding_model: str | None) -> MemorySnapshot:
+    return MemorySnapshot(memory.state_index(), env, memory.task_index(env), dict(vectors),
+                          embedding_model)

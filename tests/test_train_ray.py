@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import free_port
-from tests.test_runner_resume import comparable, episode_lines, memory_state
+from tests.test_runner_resume import VOLATILE, comparable, episode_lines, memory_state
 
 RAY_BIN = Path(sys.executable).parent / "ray"
 # WebShop: its retrieval compares task embeddings, so the workers' query vectors matter.
@@ -120,3 +120,26 @@ def test_an_error_inside_a_worker_is_the_same_one_line(ray_head, workdir, capsys
         *RUN[5:], "--run-dir", "down", "--ray-address", ray_head])
     assert f"cannot reach the LLM server at {dead}" in line
     assert not (workdir / "down" / "episodes.jsonl").exists()
+
+
+def test_ray_workers_with_double_q_leave_the_memory_that_threads_leave(ray_head, workdir):
+    """The snapshot of a double-Q memory is its merged view; each side ends as with threads."""
+    from agent.cli import main
+    from memory_store.client import SIDE_B, MemoryClient
+    from tests.raw_chroma import raw_client
+
+    def sides(run: str) -> list[dict]:
+        out = []
+        with MemoryClient.connect(workdir / run / "memory", read_only=True) as client:
+            for name in ("rememberer", "rememberer" + SIDE_B):
+                got = raw_client(client).get_collection(name).get(include=["metadatas"])
+                out.append({i: {k: v for k, v in meta.items() if k not in VOLATILE}
+                            for i, meta in zip(got["ids"], got["metadatas"])})
+        return out
+
+    run = ["train", "--env", "webshop", "--llm", "fake", "--train-set", "500:504", "--test-set",
+           "0:1", "--epochs", "1", "--workers", "2", "--name", "same", "--no-progress",
+           "--double-q"]
+    assert main([*run, "--run-dir", "dq-threads"]) == 0
+    assert main([*run, "--run-dir", "dq-ray", "--ray-address", ray_head]) == 0
+    assert sides("dq-ray") == sides("dq-threads") and all(sides("dq-ray"))

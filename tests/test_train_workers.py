@@ -97,3 +97,15 @@ def test_a_crash_in_the_middle_of_a_round_resumes_to_the_uninterrupted_memory(
     assert not (workdir / "crashed" / "pending-episode.json").exists()
     assert memory_state(workdir / "crashed" / "memory") == memory_state(workdir / "full" / "memory")
     assert comparable(episode_lines(workdir / "crashed")) == comparable(episode_lines(workdir / "full"))
+
+
+def test_double_q_rounds_number_their_episodes_as_one_by_one(workdir):
+    """With double Q-learning each episode of a round goes to its own side, numbered among the
+    run's training episodes exactly as without rounds (turn: a, b, a, ...)."""
+    from agent.cli import main
+
+    assert main([*RUN, *WORKERS, "--double-q", "--epochs", "1", "--run-dir", "dq"]) == 0
+    train = [r for r in episode_lines(workdir / "dq") if r["split"] == "train"]
+    assert [r["task"] for r in train] == list(range(70, 78))
+    assert [r["memory_update"]["side"] for r in train] == ["a", "b"] * 4
+    assert all(r["memory_update"]["applied"] for r in train)
