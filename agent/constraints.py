@@ -16,7 +16,10 @@ Two answer formats:
   ``Thought: ...`` lines, then ``Action: <action>`` and a newline.
 
 The value is one digit, a point and one digit, as the prompt's exemplars write it. Free text (a
-reason, a thought) is one line of at most `reason_chars` characters.
+reason, a thought) is one line of at most `reason_chars` characters. With `reason=False` an advice
+answer ends right after its value (``click[buy now] -> 0.8``): the action and the value come first,
+so they are the same either way, and where nothing keeps the reason (a frozen memory) writing it
+only costs time.
 """
 
 from __future__ import annotations
@@ -104,6 +107,7 @@ class AnswerConstraint:
     fmt: str
     patterns: tuple[ActionPattern, ...]
     reason_chars: int = REASON_CHARS
+    reason: bool = True  # advice only: a reason after the value
 
     def __post_init__(self) -> None:
         if self.fmt not in (ADVICE, REACT):
@@ -118,7 +122,8 @@ class AnswerConstraint:
         """The whole answer as one regular expression (anchored at both ends by the backends)."""
         line = f"{_negated_class('')}{{1,{self.reason_chars}}}"
         if self.fmt == ADVICE:
-            return f"{self.action_regex()} -> {VALUE_REGEX} {line}\\n"
+            reason = f" {line}" if self.reason else ""
+            return f"{self.action_regex()} -> {VALUE_REGEX}{reason}\\n"
         return (f"{line}\\n(?:Thought: {line}\\n){{0,{MAX_EXTRA_THOUGHTS}}}"
                 f"Action: {self.action_regex()}\\n")
 
@@ -127,7 +132,8 @@ class AnswerConstraint:
         text = _gbnf_text("", self.reason_chars)
         actions = " | ".join(f"({_gbnf_pattern(p)})" for p in self.patterns)
         if self.fmt == ADVICE:
-            root = f'action " -> " [0-9] "." [0-9] " " {text} "\\n"'
+            reason = f' " " {text}' if self.reason else ""
+            root = f'action " -> " [0-9] "." [0-9]{reason} "\\n"'
         else:
             root = (f'{text} "\\n" ("Thought: " {text} "\\n"){{0,{MAX_EXTRA_THOUGHTS}}} '
                     f'"Action: " action "\\n"')

@@ -16,6 +16,8 @@ Constrained decoding: unless `constrain=False`, every call carries an `AnswerCon
 the environment spec's action patterns for the state (the valid actions) and the prompt's answer format.
 Backends that can enforce it (the local model; vLLM / llama.cpp servers with `--guided`) then only
 write valid answers; the parser still reads every answer, so unconstrained backends work as before.
+`reasons = False` (set by the runner for passes whose memory is frozen) ends a constrained advice
+answer after its value: the action is written first, so it is the same, and no reason is kept.
 """
 
 from __future__ import annotations
@@ -109,6 +111,7 @@ class PromptPolicy:
         self.max_attempts = max_attempts
         self.token_budget = token_budget
         self.constrain = constrain
+        self.reasons = True  # constrained advice answers: write a reason after the value
         self.history: list[str] = []
         self.rng = random.Random(f"{seed}")
 
@@ -154,7 +157,9 @@ class PromptPolicy:
         if not self.constrain or self.spec.action_patterns is None:
             return None
         patterns = tuple(self.spec.action_patterns(state))
-        return AnswerConstraint(self.answer_format, patterns) if patterns else None
+        if not patterns:
+            return None
+        return AnswerConstraint(self.answer_format, patterns, reason=self.reasons)
 
     # --- for subclasses -----------------------------------------------------------------------
     def _prompt(self, state: State) -> tuple[Prompt, Decision]:

@@ -43,7 +43,9 @@ def summarize(records: Sequence[dict], *, run: str, run_dir: str, command: str, 
     for record in records:
         passes.setdefault((record["split"], record["epoch"]), []).append(record)
     rows = []
-    for (split, epoch), items in sorted(passes.items(), key=lambda kv: (kv[0][1], kv[0][0] != "train")):
+    # Run order: epoch by epoch, train before test; a --compare pass (named for its policy) last.
+    order = lambda kv: (kv[0][0] not in ("train", "test"), kv[0][1], kv[0][0] != "train")  # noqa: E731
+    for (split, epoch), items in sorted(passes.items(), key=order):
         n = len(items)
         if n == 0:
             rows.append({"split": split, "epoch": epoch, "episodes": 0, "skipped": skipped[split, epoch],
@@ -74,10 +76,51 @@ def summarize(records: Sequence[dict], *, run: str, run_dir: str, command: str, 
         "success_meaning": scoring.success_meaning,
         "final_test": ({"epoch": tests[-1]["epoch"], "score": tests[-1]["score"],
                         "success_rate": tests[-1]["success_rate"]} if tests else None),
-        "passes": rows, "memory": memory,
+        "passes": rows, "memory": memory, "comparison": comparison(records),
         "episodes": len(records), "episode_seconds": round(sum(r["seconds"] for r in records), 1),
         "updated_at": time.strftime("%Y-%m-%d %H:%M:%S"), "settings": settings,
     }
+
+
+def comparison(records: Sequence[dict]) -> dict | None:
+    """The memory's effect when a --compare pass was played: the last test pass minus the
+    baseline's pass on the tasks both played, paired by task, with 95 % bootstrap intervals."""
+    from agent.stats import paired_difference
+
+    baselines = sorted({r["split"] for r in records} - {"train", "test"})
+    tests = [r for r in records if r["split"] == "test"]
+    if not baselines or not tests:
+        return None
+    last = max(r["epoch"] for r in tests)
+    mine = {r["task"]: r for r in tests if r["epoch"] == last}
+    other = {r["task"]: r for r in records if r["split"] == baselines[0]}
+    tasks = sorted(mine.keys() & other.keys())
+    if not tasks:
+        return None
+
+    def difference(key) -> dict:
+        return paired_difference([float(key(mine[t])) for t in tasks],
+                                 [float(key(other[t])) for t in tasks]).to_json()
+
+    return {"baseline": baselines[0], "test_epoch": last, "tasks": len(tasks),
+            "score": difference(lambda r: r["score"]),
+            "success": difference(lambda r: bool(r["success"]))}
+
+
+def comparison_line(summary: dict) -> str | None:
+    """One sentence on the memory's effect, or None when no --compare pass was played."""
+    found = summary.get("comparison")
+    if not found:
+        return None
+    score, success, n = found["score"], found["success"], found["tasks"]
+    excludes = score["low"] > 0 or score["high"] < 0 or success["low"] > 0 or success["high"] < 0
+    verdict = ("an interval excludes 0" if excludes else
+               f"both intervals include 0: {n} tasks cannot tell an effect from chance")
+    return (f"Memory's effect ({summary['policy']} minus {found['baseline']} on the same {n} test "
+            f"tasks, 95% paired bootstrap intervals): {summary['score_label']} "
+            f"{score['estimate']:+.3f} [{score['low']:+.3f}, {score['high']:+.3f}], success "
+            f"{100 * success['estimate']:+.0f} points [{100 * success['low']:+.0f}, "
+            f"{100 * success['high']:+.0f}]; {verdict}.")
 
 
 def _duration(seconds: float) -> str:
@@ -137,9 +180,15 @@ def format_summary(summary: dict) -> str:
         lines.append(pass_table(summary))
     else:
         lines.append("(no finished episodes)")
+    effect = comparison_line(summary)
+    if effect:
+        lines.append(effect)
     lines.append(f"{summary['score_meaning']}; {summary['success_meaning']}.")
     lines.append("train = episodes that update the memory; test = memory frozen; epoch 0 = no "
                  "training before the test; skipped = training tasks solved in epoch 1.")
+    if effect:
+        lines.append(f"{summary['comparison']['baseline']} = the same LLM on the test tasks "
+                     "without the memory (fixed exemplars).")
     memory = summary.get("memory")
     if memory:
         lines.append(f"Memory: {memory['location']} (collection {memory['collection']!r}): "

@@ -29,6 +29,7 @@ from agent.prompts import DEFAULT_TOKEN_BUDGET
 from environments import registry
 
 EXEMPLAR_SETS = ("E0", "E1", "E2")
+COMPARE_POLICIES = tuple(name for name in POLICY_NAMES if name != "rememberer")
 RUNS_ROOT = Path("runs")
 # What `--env NAME` alone runs is the environment's quick setting (its spec's `quick`): a small
 # first run that finishes in minutes on a laptop CPU with the embedded Gemma model
@@ -53,6 +54,7 @@ class RunConfig:
     test_set: str
     epochs: int
     max_steps: int
+    compare: str  # none, or a baseline policy that also plays the test tasks (the memory's effect)
     initial_memory: str
     memory: str | None  # embedded Chroma folder; None = <run_dir>/memory (unless chroma_host)
     chroma_host: str | None
@@ -144,6 +146,10 @@ def _add_settings(parser: argparse.ArgumentParser, actions: list[argparse.Action
     tasks.add_argument("--max-steps", type=int, default=None,
                        help="steps before an episode is cut off (default: the quick setting, 8; "
                             "the paper's is 15)")
+    tasks.add_argument("--compare", choices=("none", *COMPARE_POLICIES), default="none",
+                       help="after the last test pass, play the same test tasks with this "
+                            "baseline (same LLM, fixed exemplars) and print the memory's effect: "
+                            "the paired difference with a 95%% interval (default none)")
 
     memory = _Recording(parser.add_argument_group("experience memory"), actions)
     memory.add_argument("--initial-memory", metavar="E0|E1|E2|none|PATH", default="E0",
@@ -436,6 +442,9 @@ def check(cfg: RunConfig) -> None:
         raise AgentError(f"gamma must be between 0 and 1, got {cfg.gamma}")
     if not 0.0 < cfg.alpha <= 1.0:
         raise AgentError(f"alpha must be in (0, 1], got {cfg.alpha}")
+    if cfg.compare != "none" and cfg.policy != "rememberer":
+        raise AgentError(f"--compare {cfg.compare} compares Rememberer with a baseline; use it "
+                         f"with --policy rememberer, not {cfg.policy}")
     if cfg.task_sim_only and cfg.obs_sim_only:
         raise AgentError("--task-sim-only and --obs-sim-only exclude each other; pick one")
     if cfg.memory is not None and cfg.chroma_host is not None:

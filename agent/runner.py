@@ -147,21 +147,23 @@ class Runner:
             self._local.env = self.spec.make(max_steps=self.cfg.max_steps)
         return self._local.env
 
-    def policy(self) -> Any:
-        """This thread's policy (a policy keeps the episode's history)."""
-        if getattr(self._local, "policy", None) is None:
+    def policy(self, name: str | None = None) -> Any:
+        """This thread's policy `name` (default: the run's; a policy keeps the episode's history)."""
+        name = name or self.cfg.policy
+        policies = self._local.__dict__.setdefault("policies", {})
+        if name not in policies:
             from agent.policies import make_policy
 
             cfg = self.cfg
-            self._local.policy = make_policy(
-                cfg.policy, self.spec, self.llm, store=self.memory,
+            policies[name] = make_policy(
+                name, self.spec, self.llm, store=self.memory,
                 exemplar_set=cfg.initial_memory if cfg.initial_memory in EXEMPLAR_SETS else "E0",
                 m=cfg.m, lam=cfg.effective_lambda, no_random=cfg.no_random,
                 no_discouraged=cfg.no_discouraged, seed=cfg.seed, token_budget=cfg.token_budget,
                 constrain=not cfg.free_text)
             if cfg.max_tokens is not None:
-                self._local.policy.max_tokens = cfg.max_tokens
-        return self._local.policy
+                policies[name].max_tokens = cfg.max_tokens
+        return policies[name]
 
     def open_memory(self) -> None:
         """Connect to the memory (a wrong embedding model or a dead server fails here)."""
@@ -244,6 +246,8 @@ class Runner:
                 tasks = [t for t in train_tasks if epoch == 1 or t not in solved_first]
                 self._pass("train", epoch, tasks, skipped=len(train_tasks) - len(tasks))
                 self._pass("test", epoch, test_tasks)
+        if cfg.compare != "none":  # the same test tasks without the memory: its effect
+            self._pass(cfg.compare, 0, test_tasks)
         return self.summary(status="finished")
 
     def _pass(self, split: str, epoch: int, tasks: list[int], skipped: int = 0) -> None:
@@ -252,7 +256,9 @@ class Runner:
             self.skipped[split, epoch] = skipped
         todo = [task for task in tasks if ids[task] not in self.done]
         mine = [r for r in self.records if r["split"] == split and r["epoch"] == epoch]
-        what = "test (no training)" if epoch == 0 else f"epoch {epoch}/{self.cfg.epochs} {split}"
+        what = ("test (no training)" if split == "test" and epoch == 0 else
+                f"epoch {epoch}/{self.cfg.epochs} {split}" if split in ("train", "test") else
+                f"{split} on the test tasks")
         bar = tqdm(total=len(tasks), initial=len(tasks) - len(todo), desc=what, unit="episode",
                    file=sys.stderr, disable=not self.inv.progress, dynamic_ncols=True)
         bar.set_postfix_str(_running(mine, self.cfg.env) + (f", {skipped} solved before, skipped"
@@ -294,11 +300,14 @@ class Runner:
         """Episodes in task order; test passes with --concurrency N play N at a time (the memory
         is frozen then), still yielded in task order."""
         def play(task: int) -> Episode:
-            return play_episode(self.spec, self.env(), self.policy(), task, episode=ids[task],
+            # A pass is named for its split, or (a --compare pass) for the policy it plays.
+            policy = self.policy(None if split in ("train", "test") else split)
+            policy.reasons = split == "train"  # only training keeps the reasons, in the memory
+            return play_episode(self.spec, self.env(), policy, task, episode=ids[task],
                                 split=split, epoch=epoch)
 
         if workers is None:
-            workers = self.cfg.concurrency if split == "test" else 1
+            workers = self.cfg.concurrency if split != "train" else 1
         if workers == 1 or len(tasks) < 2:
             for task in tasks:
                 yield play(task)

@@ -24,6 +24,7 @@ identical (greedy); the table says where they are.
 
     python scripts/bench_llm.py                       # all paths, JSON to bench_llm.json
     python scripts/bench_llm.py --limit 4 --paths baseline constrained
+    python scripts/bench_llm.py --report docs/benchmarks/bench_llm.json   # tables of a saved run
 """
 
 from __future__ import annotations
@@ -236,13 +237,18 @@ def replay(runners: list[Runner], calls: list[dict], seed: int) -> dict[str, lis
 
 
 def quantized_copy(model):
-    """The model with its linear layers (and the output layer) in dynamic int8."""
+    """The model with its transformer's linear layers in dynamic int8.
+
+    The output layer stays fp32: the decoder computes only the rows the grammar allows, which needs
+    its weight as a plain tensor (and it is tied to the embedding)."""
     import copy
 
     import torch
 
     clone = copy.deepcopy(model)
-    return torch.ao.quantization.quantize_dynamic(clone, {torch.nn.Linear}, dtype=torch.qint8)
+    clone.model = torch.ao.quantization.quantize_dynamic(clone.model, {torch.nn.Linear},
+                                                         dtype=torch.qint8)
+    return clone
 
 
 # --- report ---------------------------------------------------------------------------------
@@ -289,6 +295,28 @@ def table(rows: list[dict], same: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def per_task_set(answers: dict[str, list[dict]]) -> str:
+    """Mean seconds per step of each path on each task set, and its speed-up over the baseline."""
+    envs = list(dict.fromkeys(a["env"] for steps in answers.values() for a in steps))
+    means = {name: {env: statistics.fmean(sum(a["seconds"]) for a in steps if a["env"] == env)
+                    for env in envs} for name, steps in answers.items()}
+    base = means.get("baseline")
+    lines = ["| path | " + " | ".join(f"{env} s/step | {env} speed-up" for env in envs) + " |",
+             "|---|" + "---|---|" * len(envs)]
+    for name, row in means.items():
+        cells = [f"{row[env]:.2f} | {base[env] / row[env]:.2f}x" if base else f"{row[env]:.2f} | " for env in envs]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def print_report(out: dict) -> None:
+    print(f"{out['command']}  ({out['date']}, {out['steps']} steps, load average at the end "
+          f"{out['load_average_end']:.1f})\n")
+    print(table(out["summary"], out["same_answers"]))
+    print()
+    print(per_task_set(out["answers"]))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Replay recorded prompts through the local inference paths.")
     parser.add_argument("--data", type=Path, default=DATA)
@@ -297,7 +325,12 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=None, help="replay only the first N steps per task set")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, default=Path("bench_llm.json"))
+    parser.add_argument("--report", type=Path, default=None, metavar="JSON",
+                        help="print the tables of an earlier run's JSON file and exit")
     args = parser.parse_args()
+    if args.report:
+        print_report(json.loads(args.report.read_text(encoding="utf-8")))
+        return 0
 
     import torch
 
@@ -329,8 +362,6 @@ def main() -> int:
     base_mean = statistics.fmean(s.seconds for s in base) if base else None
     rows = [summarize(name, steps, base_mean) for name, steps in results.items()]
     same = identical_answers(paths, results)
-    print()
-    print(table(rows, same))
     out = {"date": started, "load_average_end": os.getloadavg()[0], "steps": len(calls),
            "command": " ".join(["python", "scripts/bench_llm.py", *sys.argv[1:]]),
            "summary": rows, "same_answers": same,
@@ -338,6 +369,8 @@ def main() -> int:
                                "ok": s.ok, "texts": [c.text for c in s.calls],
                                "seconds": [round(c.seconds, 3) for c in s.calls]} for s in steps]
                        for name, steps in results.items()}}
+    print()
+    print_report(out)
     args.json.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nwrote {args.json}")
     return 0

@@ -164,3 +164,18 @@ def test_a_constraint_needs_actions_and_a_known_format():
         AnswerConstraint(ADVICE, ())
     with pytest.raises(ValueError):
         AnswerConstraint("json", (("GOBACK",),))
+
+
+def test_without_a_reason_an_advice_answer_ends_after_its_value():
+    labels = ["< prev", "b06xdg8xfx"]
+    full, short = _advice(labels), AnswerConstraint(ADVICE, _advice(labels).patterns, reason=False)
+    assert re.fullmatch(short.regex(), "click[< prev] -> 0.4\n")
+    assert not re.fullmatch(short.regex(), "click[< prev] -> 0.4 it goes back\n")
+    assert not re.fullmatch(full.regex(), "click[< prev] -> 0.4\n")
+    # the part before the value is the same language, so the same action is chosen
+    assert short.regex().split(" -> ")[0] == full.regex().split(" -> ")[0]
+    parsed = parse_advice("click[b06xdg8xfx] -> 0.9\n", WEBSHOP.syntax)
+    assert parsed.ok and parsed.action == "click[b06xdg8xfx]" and parsed.value == 0.9 and parsed.reason == ""
+    root = short.gbnf().splitlines()[0]
+    assert root == 'root ::= action " -> " [0-9] "." [0-9] "\\n"'
+    assert short.key() != full.key()  # cached answers of one never stand in for the other

@@ -128,3 +128,21 @@ def test_constrained_answers_are_in_the_language_whatever_the_prompt(gemma):
     sampled = [gemma.complete("The weather today is", max_tokens=48, temperature=1.0,
                               constraint=constraint).text for _ in range(2)]
     assert sampled[0] == sampled[1] and re.fullmatch(constraint.regex(), sampled[0])
+
+
+def test_an_answer_without_a_reason_is_the_full_answer_cut_after_its_value(gemma):
+    """Greedy decoding writes the action and the value before the reason, so ending the answer
+    after the value (frozen-memory passes) keeps the same action and value."""
+    from agent.constraints import ADVICE, AnswerConstraint
+    from environments.action_patterns import Slot
+
+    patterns = (("search[", Slot(forbidden="]\n", max_chars=20), "]"), ("click[buy now]",),
+                ("click[< prev]",))
+    full = AnswerConstraint(ADVICE, patterns, reason_chars=30)
+    short = AnswerConstraint(ADVICE, patterns, reason=False)
+    for prompt in (FEW_SHOT, "Available actions:\n- click[< prev]\nEncouraged:\n"):
+        long_text = gemma.complete(prompt, max_tokens=48, temperature=0.0, constraint=full).text
+        short_text = gemma.complete(prompt, max_tokens=48, temperature=0.0, constraint=short).text
+        head = re.match(r"(.*? -> [0-9]\.[0-9]) ", long_text)
+        assert head and short_text == head.group(1) + "\n", (long_text, short_text)
+        assert gemma.last_stats.new_tokens < len(gemma._tokenizer(long_text)["input_ids"])

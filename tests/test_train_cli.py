@@ -233,3 +233,48 @@ def test_concurrent_test_episodes_on_a_server_llm_match_sequential_ones(workdir,
                 assert most[0] == 1
     assert most[0] > 1
     assert episodes[1] == episodes[3] and len(episodes[1]) == 6
+
+
+def test_compare_plays_the_baseline_on_the_same_test_tasks_and_prints_the_effect(workdir, capsys,
+                                                                                monkeypatch):
+    """--compare llm-only: a last pass of the baseline on the test tasks, the paired difference in
+    the summary and the printed table; only training answers carry a reason (the test and the
+    baseline pass freeze the memory, so their answers end after the value)."""
+    from tests.fakes import FakeLLMForTests
+
+    reasons: list[bool] = []
+    complete = FakeLLMForTests.complete
+
+    def recording(self, prompt, *, constraint=None, **kwargs):
+        reasons.append(constraint.reason)
+        return complete(self, prompt, constraint=constraint, **kwargs)
+
+    monkeypatch.setattr(FakeLLMForTests, "complete", recording)
+    code, out, err = in_process(capsys, "train", "--env", "webshop", "--llm", "fake", "--no-cache",
+                                "--train-set", "500:502", "--test-set", "0:3", "--compare",
+                                "llm-only", "--run-dir", "r", "--no-progress")
+    assert code == 0, err
+    summary = json.loads((workdir / "r" / "summary.json").read_text())
+    passes = [(p["split"], p["epoch"], p["tasks"]) for p in summary["passes"]]
+    assert passes == [("train", 1, [500, 501]), ("test", 1, [0, 1, 2]), ("llm-only", 0, [0, 1, 2])]
+    records = [json.loads(line) for line in (workdir / "r" / "episodes.jsonl").read_text().splitlines()]
+    test = {r["task"]: r["score"] for r in records if r["split"] == "test"}
+    base = {r["task"]: r["score"] for r in records if r["split"] == "llm-only"}
+    found = summary["comparison"]
+    assert found["baseline"] == "llm-only" and found["tasks"] == 3 and found["test_epoch"] == 1
+    effect = sum(test[t] - base[t] for t in test) / 3
+    assert found["score"]["estimate"] == pytest.approx(effect, abs=1e-6)
+    assert found["score"]["low"] <= found["score"]["estimate"] <= found["score"]["high"]
+    assert summary["final_test"]["score"] == pytest.approx(sum(test.values()) / 3, abs=1e-4)
+    assert "Memory's effect (rememberer minus llm-only on the same 3 test tasks" in out
+    assert re.search(r"^llm-only\s+0\s+3\s", out, re.M)
+    train_calls = sum(p["llm_calls"] for p in summary["passes"] if p["split"] == "train")
+    assert reasons == [True] * train_calls + [False] * (len(reasons) - train_calls)
+    assert len(reasons) > train_calls > 0
+
+
+def test_compare_needs_the_rememberer_policy(workdir, capsys):
+    code, _, err = in_process(capsys, "train", "--env", "webshop", "--llm", "fake", "--policy",
+                              "llm-only", "--compare", "react", "--run-dir", "r")
+    assert "--compare react compares Rememberer with a baseline" in one_error_line(code, err)
+    assert not (workdir / "r").exists()
