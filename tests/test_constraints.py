@@ -38,7 +38,11 @@ def _webshop_states(steps=("search[red wool scarf]", "click[next >]", "click[< p
 
 def test_webshop_patterns_are_search_on_the_search_page_and_a_click_per_listed_action():
     states = list(_webshop_states())
-    assert WEBSHOP.action_patterns(states[0]) == [("search[", Slot(forbidden="]\n", max_chars=80), "]")]
+    assert WEBSHOP.action_patterns(states[0]) == [("search[", Slot(forbidden="]\n<>", max_chars=80), "]")]
+    search = re.compile(AnswerConstraint(ADVICE, tuple(WEBSHOP.action_patterns(states[0]))).regex())
+    assert search.fullmatch("search[red wool scarf] -> 1.0 all the words\n")
+    for copied in ("search[<keywords>]", "search[<previous>]", "search[scarf -> 1.0 x]"):
+        assert not search.fullmatch(f"{copied} -> 1.0 the placeholder copied\n"), copied
     for state in states[1:]:
         patterns = WEBSHOP.action_patterns(state)
         assert patterns == [(f"click[{a}]",) for a in state.get("available_actions")]

@@ -45,7 +45,7 @@ def parse_action(action: str) -> Action | None:
 
 _ELEMENT = re.compile(r"<(?P<tag>[a-z]+)\b(?P<attrs>[^>]*)>")
 _ID = re.compile(r"\bid=\"(?P<id>\d+)\"")
-INPUT_TEXT = Slot(forbidden=")\n", max_chars=80)
+INPUT_TEXT = Slot(forbidden=")\n<>", max_chars=80)  # no <>: the prompt writes INPUT(<id>, <text>)
 SCROLLS = ("UP", "DOWN", "LEFT", "RIGHT")
 
 
