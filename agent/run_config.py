@@ -73,6 +73,8 @@ class RunConfig:
     gamma: float
     update: str
     alpha: float
+    double_q: bool  # double Q-learning: two sides, each episode updates one (memory_store/double.py)
+    double_q_order: str  # which side an episode updates: turn (alternate) | random (seeded)
     backend: str
     model: str | None
     base_url: str | None
@@ -200,6 +202,16 @@ def _add_settings(parser: argparse.ArgumentParser, actions: list[argparse.Action
     update.add_argument("--update", choices=("mean", "const"), default="mean",
                         help="mean: Q += (G-Q)/visits; const: Q += α(G-Q) (default mean)")
     update.add_argument("--alpha", type=float, default=0.1, help="α of --update const (default 0.1)")
+    update.add_argument("--double-q", action="store_true", default=False,
+                        help="double Q-learning: the memory keeps two sides (collections <name> "
+                             "and <name>.b); each training episode updates one, bootstrapping "
+                             "from the other; the agent reads both merged (policies without "
+                             "a memory ignore it). A memory is double-Q or single from its "
+                             "first run on: later runs on it must match")
+    update.add_argument("--double-q-order", choices=("turn", "random"), default="turn",
+                        help="which side a training episode updates: turn (the run's episodes "
+                             "0, 2, 4, ... side A, 1, 3, 5, ... side B) or random (drawn from "
+                             "the --seed and the episode's number) (default turn)")
 
     test_note = (f", or {TEST_BACKEND} (the test suite's stand-in)"
                  if TEST_BACKEND in backend_names() else "")

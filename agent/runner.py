@@ -77,31 +77,38 @@ class LockedMemory:
 
 
 def open_memory(cfg: RunConfig, token: str | None = None):
-    """The experience store of the run (embedded folder or server, a few tries for a server)."""
+    """The experience memory of the run (embedded folder or server, a few tries for a server):
+    an `ExperienceStore`, or with --double-q a `DoubleMemory` (either refuses a memory of the
+    other kind)."""
+    from memory_store.double import DoubleMemory
     from memory_store.embedding import Embedder
     from memory_store.store import ExperienceStore
 
     path = cfg.memory_path()
-    return ExperienceStore.open(
+    return (DoubleMemory if cfg.double_q else ExperienceStore).open(
         cfg.collection, path=path.resolve() if path is not None else None,
         host=cfg.chroma_host, port=cfg.chroma_port, embedder=Embedder(cfg.embedding_model),
         attempts=CONNECT_ATTEMPTS, token=token)
 
 
 def seed_memory(store: Any, cfg: RunConfig) -> int:
-    """Fill an empty memory from --initial-memory; returns how many experiences were added."""
+    """Fill an empty memory from --initial-memory (a double-Q memory: each side; from a
+    double-Q export, side by side); returns how many experiences were added."""
     if cfg.initial_memory == "none" or store.count() > 0:
         return 0
+    from memory_store.pools import read_pool_sides, write_pool
+
     if cfg.initial_memory in EXEMPLAR_SETS:
         from agent.exemplars import load_exemplars
 
-        return store.add(load_exemplars(cfg.env, cfg.initial_memory))
-    from memory_store.pools import read_pool, write_experiences
-
-    experiences = read_pool(Path(cfg.initial_memory), env=cfg.env)
-    if not experiences:
-        raise AgentError(f"--initial-memory {cfg.initial_memory} holds no {cfg.env} experiences")
-    return write_experiences(store, experiences)[0]
+        pool = {"": load_exemplars(cfg.env, cfg.initial_memory)}
+    else:
+        pool = read_pool_sides(Path(cfg.initial_memory), env=cfg.env)
+        if not any(pool.values()):
+            raise AgentError(f"--initial-memory {cfg.initial_memory} holds no {cfg.env} "
+                             "experiences")
+    write_pool(store, pool)
+    return store.count()
 
 
 # --- the run --------------------------------------------------------------------------------
@@ -178,10 +185,7 @@ class Runner:
         self.open_memory()
         if self.store is not None:
             if self.inv.command == "train":
-                from memory_store.updater import Updater
-
-                self.updater = Updater(self.store, n_step=cfg.n_step, gamma=cfg.gamma,
-                                       mode=cfg.update, alpha=cfg.alpha, lam=cfg.effective_lambda)
+                self.updater = self._make_updater()
             before = self.store.count()
             added = seed_memory(self.store, cfg)
             self.start_count = self._previous_start_count() if self.inv.resume else before + added
@@ -202,6 +206,18 @@ class Runner:
                                  "is not a training run; resume it with `rememberer train`")
             self._update_memory(Episode(item["record"], transitions_from_json(item["transitions"])))
         self.folder.clear_pending()
+
+    def _make_updater(self) -> Any:
+        cfg = self.cfg
+        settings = dict(n_step=cfg.n_step, gamma=cfg.gamma, mode=cfg.update, alpha=cfg.alpha,
+                        lam=cfg.effective_lambda)
+        if cfg.double_q:
+            from memory_store.double import DoubleUpdater
+
+            return DoubleUpdater(self.store, order=cfg.double_q_order, seed=cfg.seed, **settings)
+        from memory_store.updater import Updater
+
+        return Updater(self.store, **settings)
 
     def _previous_start_count(self) -> int:
         try:
@@ -338,9 +354,16 @@ class Runner:
         self.folder.clear_pending()
 
     def _update_memory(self, episode: Episode) -> None:
-        report = self.updater.apply(episode.record["episode_id"], episode.transitions, ended=True)
+        # Double Q-learning: the side follows the episode's number among the run's training
+        # episodes, which counts the records written so far, so a resumed run gets it again.
+        numbered = ({"index": sum(r["split"] == "train" for r in self.records)}
+                    if self.cfg.double_q else {})
+        report = self.updater.apply(episode.record["episode_id"], episode.transitions, ended=True,
+                                    **numbered)
         episode.record["memory_update"] = {"applied": report.applied, "updated": report.updated,
                                            "added": report.added, "dropped": report.dropped}
+        if report.side:
+            episode.record["memory_update"]["side"] = report.side
         self._finish(episode)
 
     def _finish(self, episode: Episode) -> None:

@@ -23,6 +23,7 @@ COMPANION_SUFFIXES = (".tasks", ".episodes", ".lease")  # helper collections kep
 LOCK_NAME = "rememberer-writer.lock"
 TOKEN_VARIABLE = "CHROMA_TOKEN"
 SEQUENCE_ROW = "rememberer:next-seq"  # reserved id in the episode ledger (see store.py)
+SIDE_B = ".b"  # `<name>.b`: the second collection of a double-Q memory (see double.py)
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
@@ -149,10 +150,39 @@ class MemoryClient:
         """True when no other process can write to this database (so caches stay valid)."""
         return self._lock is not None or self.location.startswith("in-memory:")
 
+    def _all_collections(self) -> list[str]:
+        return [c.name if hasattr(c, "name") else str(c) for c in self._chroma.list_collections()]
+
+    def has_collection(self, name: str) -> bool:
+        """True when a collection of this exact name exists (helpers and sides included)."""
+        return name in self._all_collections()
+
     def list_collections(self) -> list[str]:
-        """Names of the memory collections (helper collections are hidden)."""
-        names = [c.name if hasattr(c, "name") else str(c) for c in self._chroma.list_collections()]
-        return sorted(n for n in names if not n.endswith(COMPANION_SUFFIXES))
+        """Names of the memories (helper collections and side B of a double-Q memory, shown
+        under side A's name, are hidden)."""
+        names = [n for n in self._all_collections() if not n.endswith(COMPANION_SUFFIXES)]
+        return sorted(n for n in names if not (n.endswith(SIDE_B) and self._side(n) == "b"))
+
+    def _metadata(self, name: str) -> dict:
+        try:
+            return self._chroma.get_collection(name).metadata or {}
+        except Exception:  # noqa: BLE001 - missing: no metadata
+            return {}
+
+    def _side(self, name: str) -> str | None:
+        """"a" or "b" for a side of a double-Q memory, None for anything else."""
+        return self._metadata(name).get("double_q_side")
+
+    def is_double(self, name: str) -> bool:
+        """True when the memory `name` is double-Q (two collections, `name` and `name.b`)."""
+        return self._side(name) == "a"
+
+    def _ids(self, name: str) -> set[str]:
+        try:
+            collection = self._chroma.get_collection(name)
+        except Exception:  # noqa: BLE001 - a memory made by other tools may lack a companion
+            return set()
+        return {i for page in pages(collection, include=()) for i in page["ids"]} - {SEQUENCE_ROW}
 
     def summary(self, name: str) -> dict:
         """What `rememberer memory list` shows about one collection, read without any model."""
@@ -170,27 +200,38 @@ class MemoryClient:
             except Exception:  # noqa: BLE001 - a memory made by other tools may lack a companion
                 return 0
 
-        return {
+        info = {
             "name": name, "experiences": collection.count(), "tasks": count(".tasks"),
             "episodes": count(".episodes"), "kind": meta.get("kind", ""),
             "embedding_model": meta.get("embedding_model", ""),
             "embedding_dim": int(meta.get("embedding_dim", 0) or 0),
+            "double_q": meta.get("double_q_side") == "a",
         }
+        if info["double_q"]:  # the merged view: distinct experiences and tasks of both sides
+            sides = (name, name + SIDE_B)
+            info["experiences"] = len(set().union(*(self._ids(n) for n in sides)))
+            info["tasks"] = len(set().union(*(self._ids(n + ".tasks") for n in sides)))
+            info["episodes"] += count(SIDE_B + ".episodes")
+        return info
 
     def environments(self, name: str) -> list[str]:
         """The environments whose experiences the memory `name` holds (from its task index)."""
         self.summary(name)  # a clear error when it is missing
-        try:
-            tasks = self._chroma.get_collection(name + ".tasks")
-        except Exception:  # noqa: BLE001 - a memory made by other tools may lack a companion
-            return []
-        return sorted({meta["env"] for page in pages(tasks, include=["metadatas"])
-                       for meta in page["metadatas"]})
+        envs = set()
+        for memory in (name, name + SIDE_B) if self.is_double(name) else (name,):
+            try:
+                tasks = self._chroma.get_collection(memory + ".tasks")
+            except Exception:  # noqa: BLE001 - a memory made by other tools may lack a companion
+                continue
+            envs |= {meta["env"] for page in pages(tasks, include=["metadatas"])
+                     for meta in page["metadatas"]}
+        return sorted(envs)
 
     def delete_collection(self, name: str) -> None:
         if name not in self.list_collections():
             raise MemoryStoreError(f"no collection named {name!r} at {self.location}")
-        for full in (name, *(name + s for s in COMPANION_SUFFIXES)):
+        memories = (name, name + SIDE_B) if self.is_double(name) else (name,)
+        for full in (m + s for m in memories for s in ("", *COMPANION_SUFFIXES)):
             try:
                 self._chroma.delete_collection(full)
             except Exception:  # noqa: BLE001 - a missing companion is fine

@@ -29,6 +29,9 @@ Mapping to the memory's records:
 
 JSONL: one experience per line, `records.experience_to_json` with its key order, lines sorted by
 (env, task, state id, action); timestamps are kept, so export -> import -> export is identical.
+A double-Q memory (double.py) exports both sides: every line then ends with `"side": "a"` or
+`"side": "b"` (side A's lines first), and such a file imports side by side into a double-Q
+memory. A pool without sides written into a double-Q memory goes into both sides.
 
 Every import parses and checks the whole file before anything is written; problems are reported
 as `MemoryStoreError("<file>: <entry>: <problem>")`.
@@ -49,6 +52,7 @@ import yaml
 
 from environments import registry
 from environments.state import history_pair, history_text
+from memory_store.double import SIDES
 from memory_store.errors import MemoryStoreError
 from memory_store.records import (
     Experience, experience_from_json, experience_to_json, is_empty,
@@ -349,10 +353,11 @@ def _check_json(data: object) -> str | None:
     return None
 
 
-def read_jsonl(path: Path, *, provenance: str | None = None) -> list[Experience]:
-    """Experiences of a JSONL file (checked whole, then built); a `provenance` given replaces
-    the one in the file."""
-    out = []
+def read_jsonl_sides(path: Path, *, provenance: str | None = None) -> dict[str, list[Experience]]:
+    """Experiences of a JSONL file (checked whole, then built) by side: {"": [...]} for a plain
+    pool, {"a": [...], "b": [...]} for a double-Q export. A `provenance` given replaces the one
+    in the file."""
+    out: dict[str, list[Experience]] = {}
     for number, line in enumerate(_read_text(path).splitlines(), start=1):
         if not line.strip():
             continue
@@ -360,22 +365,45 @@ def read_jsonl(path: Path, *, provenance: str | None = None) -> list[Experience]
             data = json.loads(line)
         except json.JSONDecodeError as exc:
             raise MemoryStoreError(f"{path}: line {number}: not JSON ({exc.msg})") from None
-        problem = _check_json(data)
+        side = data.pop("side", "") if isinstance(data, dict) else ""
+        problem = _check_json(data) or _side_problem(side, out)
         if problem:
             raise MemoryStoreError(f"{path}: line {number}: {problem}")
         exp = experience_from_json(data)
         if provenance is not None:
             exp.provenance = provenance
-        out.append(exp)
-    return merge_duplicates(out)
+        out.setdefault(side, []).append(exp)
+    return {side: merge_duplicates(exps) for side, exps in out.items()}
+
+
+def _side_problem(side: object, seen: dict) -> str | None:
+    if side != "" and side not in SIDES:
+        return f"side must be \"a\" or \"b\", got {side!r}"
+    if seen and (side == "") != ("" in seen):
+        return "some lines name a side (a double-Q export) and some do not"
+    return None
+
+
+def read_jsonl(path: Path, *, provenance: str | None = None) -> list[Experience]:
+    """Experiences of a plain JSONL pool (a double-Q export is refused: see read_pool_sides)."""
+    return _one_side(path, read_jsonl_sides(path, provenance=provenance))
+
+
+def _one_side(path: Path, sides: dict[str, list[Experience]]) -> list[Experience]:
+    if sides and "" not in sides:
+        raise MemoryStoreError(f"{path} holds the two sides of a double-Q memory; import it into "
+                               "a double-Q memory, or export one side with --side a|b|merged")
+    return sides.get("", [])
 
 
 def _export_order(exp: Experience) -> tuple:
     return (exp.state.env, exp.state.task, exp.state.state_id, exp.action)
 
 
-def dump_jsonl(experiences: Iterable[Experience]) -> str:
-    return "".join(json.dumps(experience_to_json(e), ensure_ascii=False) + "\n"
+def dump_jsonl(experiences: Iterable[Experience], side: str = "") -> str:
+    """JSONL lines; with `side`, each line names it (one side of a double-Q export)."""
+    extra = {"side": side} if side else {}
+    return "".join(json.dumps({**experience_to_json(e), **extra}, ensure_ascii=False) + "\n"
                    for e in sorted(experiences, key=_export_order))
 
 
@@ -396,19 +424,47 @@ def format_of(path: Path, given: str | None = None) -> str:
                            " use .yaml or .jsonl, or pass --format")
 
 
-def read_pool(path: Path, *, fmt: str | None = None, env: str | None = None,
-              provenance: str | None = None) -> list[Experience]:
-    """Every experience in a pool file, checked and de-duplicated; nothing is written.
-    `provenance` labels every row; by default YAML rows get the file name and JSONL rows keep
-    the provenance written in the file."""
+def read_pool_sides(path: Path, *, fmt: str | None = None, env: str | None = None,
+                    provenance: str | None = None) -> dict[str, list[Experience]]:
+    """Every experience in a pool file, checked and de-duplicated, by side ("" for a plain
+    pool; "a" and "b" for a double-Q export); nothing is written. `provenance` labels every
+    row; by default YAML rows get the file name and JSONL rows keep the provenance written in
+    the file."""
     path = Path(path)
     if format_of(path, fmt) == "yaml":
         label = path.name if provenance is None else provenance
-        return read_yaml_pool(path, env=env, provenance=label)
-    experiences = read_jsonl(path, provenance=provenance)
+        return {"": read_yaml_pool(path, env=env, provenance=label)}
+    sides = read_jsonl_sides(path, provenance=provenance)
     if env is not None:
-        experiences = [e for e in experiences if e.state.env == env]
-    return experiences
+        sides = {side: [e for e in exps if e.state.env == env] for side, exps in sides.items()}
+    return sides
+
+
+def read_pool(path: Path, *, fmt: str | None = None, env: str | None = None,
+              provenance: str | None = None) -> list[Experience]:
+    """Every experience in a plain pool file (see `read_pool_sides`)."""
+    return _one_side(Path(path), read_pool_sides(path, fmt=fmt, env=env, provenance=provenance))
+
+
+def is_double_export(pool: dict[str, list[Experience]]) -> bool:
+    return bool(pool) and "" not in pool
+
+
+def write_pool(memory, pool: dict[str, list[Experience]], *,
+               on_conflict: str = "skip") -> tuple[int, int]:
+    """Write a pool read by `read_pool_sides` into a memory (an `ExperienceStore` or a
+    `DoubleMemory`): a plain pool into each of its sides, a double-Q export side by side (into
+    a double-Q memory only). Returns (new rows, existing rows) summed over the sides written."""
+    if not is_double_export(pool):
+        targets = [(side, pool.get("", [])) for side in memory.sides]
+    elif len(memory.sides) == 2:
+        targets = [(side, pool.get(name, [])) for name, side in zip(SIDES, memory.sides)]
+    else:
+        raise MemoryStoreError(f"the pool holds the two sides of a double-Q memory, but "
+                               f"{memory.name!r} is a single memory; import it into a new "
+                               "collection, or export one side with --side a|b|merged")
+    counts = [write_experiences(side, exps, on_conflict=on_conflict) for side, exps in targets]
+    return sum(new for new, _ in counts), sum(old for _, old in counts)
 
 
 def write_experiences(store: ExperienceStore, experiences: Sequence[Experience], *,
@@ -430,13 +486,14 @@ def write_experiences(store: ExperienceStore, experiences: Sequence[Experience],
     return new, len(existing)
 
 
-def import_pool(store: ExperienceStore, path: Path, *, fmt: str | None = None,
+def import_pool(store, path: Path, *, fmt: str | None = None,
                 env: str | None = None, on_conflict: str = "skip",
                 provenance: str | None = None) -> tuple[int, int, int]:
-    """Read a whole pool file, then write it: (experiences in the file, new, existing)."""
-    experiences = read_pool(path, fmt=fmt, env=env, provenance=provenance)
-    new, existing = write_experiences(store, experiences, on_conflict=on_conflict)
-    return len(experiences), new, existing
+    """Read a whole pool file, then write it into a memory (`write_pool`): (experiences in the
+    file, new rows, existing rows)."""
+    pool = read_pool_sides(path, fmt=fmt, env=env, provenance=provenance)
+    new, existing = write_pool(store, pool, on_conflict=on_conflict)
+    return sum(map(len, pool.values())), new, existing
 
 
 def export_pool(experiences: Iterable[Experience], path: Path, *, fmt: str | None = None,
@@ -453,6 +510,26 @@ def export_pool(experiences: Iterable[Experience], path: Path, *, fmt: str | Non
         text = dump_original(rows)
     else:
         text = dump_jsonl(rows)
+    _write_text(path, text, overwrite)
+    return len(rows)
+
+
+def export_double(sides: Sequence[Iterable[Experience]], path: Path, *, fmt: str | None = None,
+                  overwrite: bool = False) -> tuple[int, ...]:
+    """Write both sides of a double-Q memory (A's, then B's experiences) to one JSONL file
+    whose lines name their side; returns the lines written per side."""
+    path = Path(path)
+    if format_of(path, fmt) != "jsonl":
+        raise MemoryStoreError(f"{path}: both sides of a double-Q memory go to a .jsonl file; "
+                               "an original-format pool holds one side (--side a|b|merged)")
+    rows = [list(exps) for exps in sides]
+    _write_text(path, "".join(dump_jsonl(exps, name) for name, exps in zip(SIDES, rows)),
+                overwrite)
+    return tuple(map(len, rows))
+
+
+def _write_text(path: Path, text: str, overwrite: bool) -> None:
+    """Write a file atomically (a temporary file renamed over it)."""
     if path.exists() and not overwrite:
         raise MemoryStoreError(f"{path} exists; pass --force to overwrite it")
     if not path.parent.is_dir():
@@ -465,19 +542,29 @@ def export_pool(experiences: Iterable[Experience], path: Path, *, fmt: str | Non
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    return len(rows)
 
 
 # --- whole collections ----------------------------------------------------------------------
 
-def copy_collection(source: ExperienceStore, target: ExperienceStore,
-                    progress: Callable[[int], None] | None = None) -> int:
+def copy_collection(source, target, progress: Callable[[int], None] | None = None) -> int:
     """Copy every row — embeddings, documents, metadata, the task index and the episode
-    ledger — unchanged into an empty target built with the same model; returns rows copied."""
+    ledger — unchanged into an empty target of the same kind built with the same model (a
+    double-Q memory side by side); returns the rows copied (of both sides)."""
     if target.count():
         raise MemoryStoreError(f"collection {target.name!r} at {target.client.location} is not "
                                "empty; copy into a new collection, or use merge")
-    return source.copy_into(target, progress)
+    if len(source.sides) != len(target.sides):
+        raise MemoryStoreError("copy a double-Q memory into a double-Q memory")
+    return sum(side.copy_into(into, progress) for side, into in zip(source.sides, target.sides))
+
+
+def require_single(memories: Sequence) -> None:
+    """Merging is for single memories: a double-Q one is refused."""
+    for memory in memories:
+        if len(memory.sides) != 1:
+            raise MemoryStoreError(f"merge combines single memories, and {memory.name!r} is "
+                                   "double-Q; copy it, or export it with --side merged and "
+                                   "import that")
 
 
 def merge_collections(target: ExperienceStore,
@@ -485,6 +572,7 @@ def merge_collections(target: ExperienceStore,
     """Merge the sources' experiences into `target` (duplicates, also with the target's own
     rows, combined by visit-weighted means) and union their episode ledgers.
     Returns (experiences read from the sources, rows new to the target)."""
+    require_single([*sources, target])
     read: list[Experience] = []
     for source in sources:
         read += list(source.iter_experiences())

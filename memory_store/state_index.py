@@ -20,6 +20,9 @@ from memory_store.records import UNNUMBERED, State, state_order
 from memory_store.rows import row_seq
 
 
+_UNKNOWN = object()  # add_row: the observation signature is not given
+
+
 @dataclass
 class IndexedState:
     state_id: str
@@ -39,16 +42,21 @@ class StateIndex:
         self._row_state: dict[str, str] = {}
         self._groups: dict[tuple[str, str, str], set[str]] = defaultdict(set)
         self._patterns: dict[str, set[str]] = defaultdict(set)  # env -> labels ever stored
+        self.version = 0  # counts changes, so a view built from this index knows when to rebuild
 
     def __len__(self) -> int:
         return len(self._row_state)
 
-    def add_row(self, row_id: str, meta: dict, document: str) -> None:
+    def add_row(self, row_id: str, meta: dict, document: str, key: Hashable = _UNKNOWN) -> None:
+        """Add (or replace) a row; `key`, the state's f_o signature, is computed unless given."""
+        self.version += 1
         state_id = meta["state_id"]
         entry = self.states.get(state_id)
         if entry is None:
-            entry = IndexedState(state_id, meta["env"], meta["task_id"], meta["pattern"],
-                                 _observation_key(meta, document), document)
+            if key is _UNKNOWN:
+                key = _observation_key(meta, document)
+            entry = IndexedState(state_id, meta["env"], meta["task_id"], meta["pattern"], key,
+                                 document)
             self.states[state_id] = entry
             self._groups[(entry.env, "task_id", entry.task_id)].add(state_id)
             self._groups[(entry.env, "pattern", entry.pattern)].add(state_id)
@@ -61,6 +69,7 @@ class StateIndex:
 
     def merge(self, row_id: str, meta: dict) -> None:
         """Apply a metadata update (Chroma merges keys; so does the copy)."""
+        self.version += 1
         state_id = self._row_state.get(row_id)
         if state_id is not None:
             entry = self.states[state_id]
@@ -69,6 +78,7 @@ class StateIndex:
             old.update(meta)
 
     def remove_row(self, row_id: str) -> None:
+        self.version += 1
         state_id = self._row_state.pop(row_id, None)
         if state_id is None:
             return

@@ -15,6 +15,12 @@ Row layout (users query it with plain chromadb):
   did; see retrieval.py). Rows written before sequence numbers existed have none and open as
   they are: their states rank after every numbered state, by state id.
 
+A double-Q memory (double Q-learning, see double.py) is two such collections: side A under the
+memory's own name and side B under `<name>.b`, each with its own companions. Their collection
+metadata say so (`double_q` true, `double_q_side` "a" or "b"), and a store opened as the wrong
+kind — one side as a plain memory, or a plain memory as a side — is refused. Side B shares side
+A's writer lease and creation counter, so both sides number their rows in one sequence.
+
 Schema versions (recorded in the collection's metadata): 1 wrote every bundled environment's
 fields on every row (the other environments' empty); 2 writes only the row's environment's
 own. A schema-1 memory opens as it is and is read in place, with no migration: a reader takes
@@ -39,6 +45,7 @@ import contextlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Self
 
 import numpy as np
 
@@ -58,46 +65,9 @@ _KIND = "rememberer-experience-memory"
 _LEDGER_VECTOR = [1.0]  # Chroma rows need an embedding; the ledger is only looked up by id
 
 
-class ExperienceStore:
-    """An experience memory in one Chroma collection.
-
-    >>> store = ExperienceStore.open("rememberer", path="memory")   # embedded
-    >>> store = ExperienceStore.open("rememberer", host="127.0.0.1", port=8000)   # server
-    """
-
-    def __init__(self, client: MemoryClient, name: str, embedder, *, owns_client: bool = False):
-        self.client = client
-        self.name = name
-        self.embedder = embedder
-        self._owns_client = owns_client
-        chroma = client._chroma  # noqa: SLF001 - the store is the client's only user
-        if client.read_only and name not in client.list_collections():
-            raise MemoryStoreError(
-                f"no collection named {name!r} at {client.location}; "
-                "`rememberer memory list` shows the collections there"
-            )
-        try:
-            self._rows = chroma.get_or_create_collection(
-                name, embedding_function=None, metadata=self._collection_metadata(),
-            )
-            self._tasks = chroma.get_or_create_collection(
-                name + ".tasks", embedding_function=None, metadata={"hnsw:space": "cosine"},
-            )
-            self._episodes = chroma.get_or_create_collection(
-                name + ".episodes", embedding_function=None,
-            )
-            self._lease = (WriterLease(chroma.get_or_create_collection(
-                name + ".lease", embedding_function=None)) if client.remote else None)
-        except MemoryStoreError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - chromadb validation errors
-            raise MemoryStoreError(f"cannot open collection {name!r}: {exc}") from None
-        self._check_model()
-        self._task_index = None  # ({env: (ids, texts, matrix)}, tasks count), loaded lazily
-        self._state_index: StateIndex | None = None  # loaded lazily by retrieval
-        self._batch_size: int | None = None
-
-    # --- opening ------------------------------------------------------------------------
+class Opening:
+    """`open()`: connect to a location, then build the memory (a subclass, constructed as
+    `cls(client, name, embedder, owns_client=...)`) on that connection."""
 
     @classmethod
     def open(
@@ -113,7 +83,7 @@ class ExperienceStore:
         client: MemoryClient | None = None,
         attempts: int = 1,
         token: str | None = None,
-    ) -> "ExperienceStore":
+    ) -> Self:
         """Open (or create) a memory. Pass `client` to share one connection between stores;
         `attempts` > 1 retries a server that is not up yet (waiting 1 s, 2 s, ...); `token`
         (default: $CHROMA_TOKEN) is sent to a server with every request."""
@@ -132,11 +102,67 @@ class ExperienceStore:
                 client.close()
             raise
 
+
+class ExperienceStore(Opening):
+    """An experience memory in one Chroma collection.
+
+    >>> store = ExperienceStore.open("rememberer", path="memory")   # embedded
+    >>> store = ExperienceStore.open("rememberer", host="127.0.0.1", port=8000)   # server
+    """
+
+    def __init__(self, client: MemoryClient, name: str, embedder, *, owns_client: bool = False,
+                 side: str | None = None, primary: "ExperienceStore | None" = None):
+        """`side` "a" or "b" opens one side of a double-Q memory (see double.py), `primary` (for
+        side B) is side A's store, whose lease and creation counter it shares."""
+        self.client = client
+        self.name = name
+        self.embedder = embedder
+        self.side = side
+        self._owns_client = owns_client
+        self._primary = primary
+        chroma = client._chroma  # noqa: SLF001 - the store is the client's only user
+        if client.read_only and not client.has_collection(name):
+            raise MemoryStoreError(
+                f"no collection named {name!r} at {client.location}; "
+                "`rememberer memory list` shows the collections there"
+            )
+        try:
+            self._rows = chroma.get_or_create_collection(
+                name, embedding_function=None, metadata=self._collection_metadata(),
+            )
+            self._tasks = chroma.get_or_create_collection(
+                name + ".tasks", embedding_function=None, metadata={"hnsw:space": "cosine"},
+            )
+            self._episodes = chroma.get_or_create_collection(
+                name + ".episodes", embedding_function=None,
+            )
+            self._lease = (primary._lease if primary is not None else
+                           WriterLease(chroma.get_or_create_collection(
+                               name + ".lease", embedding_function=None)) if client.remote
+                           else None)
+        except MemoryStoreError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - chromadb validation errors
+            raise MemoryStoreError(f"cannot open collection {name!r}: {exc}") from None
+        self._check_model()
+        self._task_index = None  # ({env: (ids, texts, matrix)}, tasks count), loaded lazily
+        self._state_index: StateIndex | None = None  # loaded lazily by retrieval
+        self._batch_size: int | None = None
+
     def _collection_metadata(self) -> dict:
-        return {
+        meta = {
             "hnsw:space": "cosine", "kind": _KIND, "schema_version": SCHEMA_VERSION,
             "embedding_model": self.embedder.name, "embedding_dim": int(self.embedder.dim),
         }
+        if self.side is not None:
+            meta.update(double_q=True, double_q_side=self.side)
+        return meta
+
+    @property
+    def sides(self) -> tuple["ExperienceStore", ...]:
+        """The collections a write to the whole memory goes to: this one (a double-Q memory
+        has two)."""
+        return (self,)
 
     def _check_model(self) -> None:
         meta = self._rows.metadata or {}
@@ -150,6 +176,7 @@ class ExperienceStore:
                 f"collection {self.name!r} at {self.client.location} was written with memory "
                 f"schema {meta['schema_version']}, newer than this version reads "
                 f"({SCHEMA_VERSION}); upgrade rememberer")
+        self._check_side(meta.get("double_q_side"))
         model, dim = meta.get("embedding_model"), meta.get("embedding_dim")
         if model != self.embedder.name or int(dim) != int(self.embedder.dim):
             raise MemoryStoreError(
@@ -157,6 +184,20 @@ class ExperienceStore:
                 f"but this run uses {self.embedder.name} (dim {self.embedder.dim}); "
                 f"use --embedding-model {model} or another --collection"
             )
+
+    def _check_side(self, recorded: str | None) -> None:
+        where = f"collection {self.name!r} at {self.client.location}"
+        if recorded == self.side:
+            return
+        if self.side is None:
+            raise MemoryStoreError(f"{where} is {'a' if recorded == 'a' else 'side B of a'} "
+                                   "double-Q memory; open it with --double-q (double-q = true "
+                                   "in a config)")
+        if recorded is None:
+            raise MemoryStoreError(f"{where} is a single memory, not double-Q; drop --double-q "
+                                   "or choose another --collection")
+        raise MemoryStoreError(f"{where} is side {recorded} of a double-Q memory, not side "
+                               f"{self.side}")
 
     def close(self) -> None:
         if self._owns_client:
@@ -255,9 +296,10 @@ class ExperienceStore:
         duplicate."""
         if not count:
             return 0
-        got = self._episodes.get(ids=[SEQUENCE_ROW], include=["metadatas"])
+        ledger = (self._primary or self)._episodes  # side B counts in side A's ledger
+        got = ledger.get(ids=[SEQUENCE_ROW], include=["metadatas"])
         first = int(got["metadatas"][0]["next_seq"]) if got["ids"] else 0
-        self._write(self._episodes, "upsert", [SEQUENCE_ROW], embeddings=[_LEDGER_VECTOR],
+        self._write(ledger, "upsert", [SEQUENCE_ROW], embeddings=[_LEDGER_VECTOR],
                     metadatas=[{"next_seq": first + count}])
         return first
 

@@ -19,6 +19,11 @@ Returns (T = number of steps):
   s_t itself is a candidate — with its old Q and its new visit count — and a loop back to s_t
   (s_{t+n} = s_t) bootstraps from s_t's own actions.
 
+Double Q-learning (`reference` set: the other side of a double-Q memory, see double.py): V(s)
+is read from the reference instead — the highest Q of s there, else of the state the reference
+ranks first for s, else 0. The episode writes only its own side, so no step of it changes the
+values its bootstraps read.
+
 `ended=False` (an episode broken off, not finished, e.g. by an error) means the steps whose
 return would need rewards or states after the last transition get no update: with Monte Carlo
 that is every step; with n-step, the last n steps.
@@ -87,6 +92,7 @@ class UpdateReport:
     added: int = 0  # experiences new to the memory
     dropped: int = 0  # experiences removed by the capacity limits
     returns: list[float | None] = field(default_factory=list)  # G_t per step, None: no update
+    side: str = ""  # double Q-learning: the side ("a" or "b") the episode went to
 
 
 @dataclass
@@ -128,6 +134,7 @@ class Updater:
         max_actions_per_state: int | None = None,
         max_states: int | None = None,
         lam: float = 0.5,
+        reference: ExperienceStore | None = None,
     ):
         if n_step is not None and n_step < 1:
             raise MemoryStoreError(
@@ -144,7 +151,10 @@ class Updater:
                 raise MemoryStoreError(f"{name} must be at least 1 (or unset), got {limit}")
         if not 0.0 <= lam <= 1.0:
             raise MemoryStoreError(f"lambda must be between 0 and 1, got {lam}")
+        if reference is store:
+            raise MemoryStoreError("the reference of double Q-learning must be the other side")
         self.store = store
+        self.reference = reference  # where bootstraps read V (None: the store itself)
         self.n_step = n_step
         self.gamma = float(gamma)
         self.mode = mode
@@ -196,6 +206,7 @@ class EpisodeSession:
         self.transitions: list[Transition] = []
         self.report = UpdateReport(episode_id, applied=not updater.is_applied(episode_id))
         self._rows: dict[str, dict[str, _Row]] = {}  # state id -> row id -> row
+        self._reference_qs: dict[str, list[float]] = {}  # state id -> its Q values there
         self._dirty: dict[str, _Row] = {}  # changed, not yet written
         self._next_step = 0  # the first step not yet updated
         self._created = 0  # rows this episode has created so far
@@ -269,11 +280,21 @@ class EpisodeSession:
 
     def _state_value(self, state: State) -> float:
         """max Q over the recorded actions of `state`, else of the most similar stored state."""
+        if self.updater.reference is not None:
+            return self._reference_value(state)
         rows = self._rows.get(state.state_id)
         if rows:
             return max(row.exp.q for row in rows.values())
         nearest = self._most_similar(state)
         return max(row.exp.q for row in nearest) if nearest else 0.0
+
+    def _reference_value(self, state: State) -> float:
+        """V(s) read from the reference (double Q-learning): nothing of this episode is there."""
+        qs = self._reference_qs[state.state_id]
+        if not qs:
+            found = self.updater.reference.retrieve(state, m=1, lam=self.updater.lam)
+            qs = [action.q for action in found[0].actions] if found else []
+        return max(qs, default=0.0)
 
     def _most_similar(self, state: State) -> list[_Row]:
         """The rows of the stored state that ranks first for `state` (retrieval's order: score,
@@ -314,10 +335,21 @@ class EpisodeSession:
         shared memory; between writes this session holds no unwritten changes)."""
         if self.online and not self.store.exclusive:
             self._rows.clear()
+            self._reference_qs.clear()
 
     def _load(self, states: Iterable[State]) -> None:
-        """Read every stored row of the states not read yet (one Chroma call)."""
-        wanted = [s for s in dict.fromkeys(s.state_id for s in states) if s not in self._rows]
+        """Read every stored row of the states not read yet (one Chroma call; and one of the
+        reference's, with double Q-learning)."""
+        state_ids = list(dict.fromkeys(s.state_id for s in states))
+        reference = self.updater.reference
+        unread = [s for s in state_ids if s not in self._reference_qs]
+        if reference is not None and unread:
+            for state_id in unread:
+                self._reference_qs[state_id] = []
+            for row in reference.rows_of_states(unread):
+                self._reference_qs[row.metadata["state_id"]].append(
+                    float(row.metadata.get("q", 0.0)))
+        wanted = [s for s in state_ids if s not in self._rows]
         if not wanted:
             return
         for state_id in wanted:

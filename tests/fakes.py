@@ -8,13 +8,15 @@ import hashlib
 import random
 import re
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import numpy as np
 
 from agent.llm import BaseLLM, Completion, estimate_tokens, truncate_at_stop
 from agent.llm_cache import ResponseCache
 from environments import registry
-from environments.spec import EnvSpec
+from environments.spec import NO_HISTORY, EnvSpec
+from environments.state import HISTORY_LENGTH
 from memory_store.records import State
 
 
@@ -96,7 +98,8 @@ class FakePlayerForTests:
     value above 0, it repeats that action: so what the memory learned changes what it does.
     Otherwise it makes a simple goal-directed choice (WebShop: search the request, open the first
     result, pick the options the request names, buy; WikiHow: type the topic, then click the
-    element sharing the most words with the step instruction). For any other environment it
+    element sharing the most words with the step instruction; TextWorldExpress: take the coin,
+    put, take, move, avoiding what it just did). For any other environment it
     takes the first action of the environment's syntax written in the new input.
     """
 
@@ -188,10 +191,39 @@ def _wikihow_choice(state: State, candidates: list[str]) -> str:
     return best or ("SCROLL(DOWN)" if "SCROLL(DOWN)" in candidates else candidates[0])
 
 
+def _twx_state(name: str, query: str) -> State:
+    lines = query.splitlines()
+    history = [a[2:] for a in _between(lines, f"Last {HISTORY_LENGTH} actions:", "Observation:")
+               if a.startswith("- ") and a[2:] != NO_HISTORY]
+    body = _between(lines, "Observation:", "Valid actions:")
+    listed = [a[2:] for a in _between(lines, "Valid actions:", "Encouraged:") if a.startswith("- ")]
+    return registry.spec(name).new_state(_head(lines).get("Task", ""), "\n".join(body), history,
+                                         available_actions=listed)
+
+
+_REVERSE = {"north": "south", "south": "north", "east": "west", "west": "east"}
+
+
+def _twx_choice(state: State, candidates: list[str]) -> str:
+    """Nothing done in the last few steps, nor a step straight back: take the coin when it is
+    there, else put a carried object somewhere (the first place listed), else take what lies in
+    view, else walk on."""
+    last = state.history[-1] if state.history else ""
+    back = f"move {_REVERSE.get(last.removeprefix('move '), '')}"
+    fresh = [a for a in candidates if a not in state.history and a != back]
+    for verb in ("take coin", "put ", "take ", "move "):
+        for action in fresh:
+            if action.startswith(verb):
+                return action
+    return (fresh or candidates)[0]
+
+
 # environment -> (read the prompt's new input back into a state, choose among valid actions)
 READERS: dict[str, tuple[Callable[[str], State], Callable[[State, list[str]], str]]] = {
     "webshop": (_webshop_state, _webshop_choice),
     "wikihow": (_wikihow_state, _wikihow_choice),
+    **{name: (partial(_twx_state, name), _twx_choice)
+       for name in ("twx", "twx-coin", "twx-cooking")},
 }
 
 

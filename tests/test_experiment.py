@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from agent.cli import main
-from agent.experiment_report import results_page
+from agent.experiment_report import headline, results_page
 from agent.runner import RunFolder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -174,7 +174,12 @@ def test_a_small_grid_end_to_end(workdir, capsys):
 
     # docs/results.md: the results copied under docs/results/ and the page rendered from them
     docs = workdir / "docs"
-    assert make_results_page(["--add", str(folder), "--docs", str(docs)]) == 0
+    readme = workdir / "README.md"
+    readme.write_text("# R\n\n<!-- results:headline -->\nold\n<!-- /results:headline -->\n\nrest\n")
+    assert make_results_page(["--add", str(folder), "--docs", str(docs), "--readme", str(readme)]) == 0
+    # no arm named rememberer against an LLM-only arm here: the block says so
+    assert readme.read_text().startswith("# R\n\n<!-- results:headline -->\nNo full experiment")
+    assert readme.read_text().endswith("<!-- /results:headline -->\n\nrest\n")
     assert sorted(p.name for p in (docs / "results" / "grid").iterdir()) == [
         "curves.png", "differences.png", "results.json"]
     page = (docs / "results.md").read_text()
@@ -182,9 +187,13 @@ def test_a_small_grid_end_to_end(workdir, capsys):
     assert "| rememberer-E1 | llm-only-E1 | 4 |" in page
     for link in re.findall(r"\]\(([^)]+\.png)\)", page):
         assert (docs / link).is_file()
-    assert make_results_page(["--docs", str(docs), "--check"]) == 0
+    check = ["--docs", str(docs), "--readme", str(readme), "--check"]
+    assert make_results_page(check) == 0
     (docs / "results.md").write_text(page.replace("| 4 |", "| 5 |"))  # a number typed by hand
-    assert make_results_page(["--docs", str(docs), "--check"]) == 1
+    assert make_results_page(check) == 1
+    assert make_results_page(["--docs", str(docs), "--readme", str(readme)]) == 0
+    readme.write_text(readme.read_text().replace("No full", "A full"))
+    assert make_results_page(check) == 1
     assert re.search(r"^rememberer-E0\s+llm-only-E0\s+4\s+[-+]\d", out, re.M)
 
 
@@ -326,6 +335,8 @@ def test_the_committed_results_page_is_the_render_of_the_committed_results():
     docs = ROOT / "docs"
     page = (docs / "results.md").read_text(encoding="utf-8")
     assert page == results_page(docs), "run python scripts/make_results_page.py"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"<!-- results:headline -->\n{headline(docs)}\n<!-- /results:headline -->" in readme
     for link in re.findall(r"\]\(([^)]+\.png)\)", page):
         assert (docs / link).is_file(), link
     for path in (docs / "results").glob("*/results.json"):
@@ -333,3 +344,20 @@ def test_the_committed_results_page_is_the_render_of_the_committed_results():
         assert results["complete"], f"{path}: publish finished experiments only"
         assert results["llm"] and "fake" not in results["llm"]  # real runs only
         assert f"## {results['experiment']}" in page
+
+
+def test_the_headline_row_is_rememberer_against_llm_only_from_the_results_file():
+    from agent.experiment_report import headline_rows
+
+    results = json.loads((ROOT / "docs" / "results" / "webshop-smoke" / "results.json").read_text())
+    assert headline_rows([results])[1] == []  # a smoke run is never a headline
+    results["smoke"] = False
+    headers, rows = headline_rows([results])
+    arms = {arm["name"]: arm for arm in results["arms"]}
+    (diff,) = [c for c in results["comparisons"] if (c["arm"], c["to"]) == ("rememberer", "llm-only")]
+    assert len(rows) == 1 and rows[0][1] == diff["tasks"] == results["test_tasks"]
+    assert rows[0][2].startswith(f"score {arms['rememberer']['final']['score']['estimate']:.3f}")
+    assert rows[0][3].startswith(f"score {arms['llm-only']['final']['score']['estimate']:.3f}")
+    assert rows[0][4] == (f"{diff['score']['estimate']:+.3f} [{diff['score']['low']:+.3f}, "
+                          f"{diff['score']['high']:+.3f}]")
+    assert rows[0][6] == f"{len(results['runs'])} of {len(results['runs'])} finished"

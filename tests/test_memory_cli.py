@@ -68,7 +68,8 @@ def work(imported, tmp_path) -> Path:
 def test_list_stats_and_show(imported, capsys):
     listing = ok(rememberer("list", cwd=imported))
     assert "1 collection(s) at memory" in listing
-    assert listing.splitlines()[2].split() == ["rememberer", "6", "2", "0", "all-MiniLM-L6-v2"]
+    assert listing.splitlines()[2].split() == ["rememberer", "6", "2", "0", "single",
+                                               "all-MiniLM-L6-v2"]
     stats = json.loads(ok(rememberer("stats", "--json", "--bins", "4", cwd=imported)))
     assert (stats["experiences"], stats["states"], stats["tasks"], stats["visits"]) == (6, 4, 2, 13)
     assert stats["patterns"] == {"webshop/item": 2, "webshop/results": 2, "webshop/search": 2}

@@ -102,6 +102,20 @@ def test_bad_settings_are_one_clear_error(argv, message):
         settle("--env", "webshop", *argv)
 
 
+def test_double_q_from_a_config_file_reads_back_from_config_toml(tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text('env = "webshop"\ndouble-q = true\ndouble-q-order = "random"\n')
+    cfg = settle("--config", str(config), "--run-dir", str(tmp_path / "r")).config
+    assert (cfg.double_q, cfg.double_q_order) == (True, "random")
+    written = tmp_path / "written.toml"
+    written.write_text(config_toml(cfg, parser_and_defaults()[0], command="train",
+                                   memory_given=False))
+    assert tomllib.loads(written.read_text())["double-q"] is True
+    assert settle("--config", str(written)).config == cfg
+    assert (settle("--env", "webshop").config.double_q,
+            settle("--env", "webshop").config.double_q_order) == (False, "turn")
+
+
 def test_ablations_set_lambda():
     assert settle("--env", "webshop", "--task-sim-only").config.effective_lambda == 1.0
     assert settle("--env", "webshop", "--obs-sim-only").config.effective_lambda == 0.0

@@ -7,6 +7,10 @@ read (list, stats, show, export) open the folder without the writer lock and wit
 embedding model; `query` loads the model only when the environment compares tasks by embedding.
 All Chroma work goes through `memory_store`; what a query state holds is its environment's
 (the spec's state fields, each settable by its own flag, e.g. `--action`, `--instruction`).
+
+A double-Q memory (memory_store/double.py) is read as its merged view; `--side a|b` shows one
+side as it is. export writes both sides to one JSONL file (or one view with --side), import
+puts such a file back side by side, copy and drop take both sides.
 """
 
 from __future__ import annotations
@@ -19,11 +23,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from memory_store.client import DEFAULT_COLLECTION, DEFAULT_PATH, MemoryClient
+from memory_store.double import SIDES, open_store
 from memory_store.embedding import Embedder
 from memory_store.errors import MemoryStoreError
 from memory_store.pools import (
-    CONFLICT_MODES, FORMATS, copy_collection, export_pool, format_of,
-    merge_collections, read_pool, write_experiences,
+    CONFLICT_MODES, FORMATS, copy_collection, export_double, export_pool, format_of,
+    is_double_export, merge_collections, read_pool_sides, require_single, write_pool,
 )
 from environments import registry
 from environments.ranking import ranked
@@ -58,8 +63,9 @@ def _connect(args: argparse.Namespace, *, read_only: bool, path=None, host=None,
 
 
 def _open(client: MemoryClient, name: str, args: argparse.Namespace, *, needs_model: bool,
-          must_exist: bool = True) -> ExperienceStore:
-    """A store on `client` (which the store does not close)."""
+          must_exist: bool = True, double: bool | None = None):
+    """The memory `name` on `client` (which it does not close): an `ExperienceStore`, or a
+    `DoubleMemory` when the collection is double-Q (or `double` says so for a new one)."""
     if needs_model:
         embedder = Embedder(args.embedding_model)
         if must_exist:
@@ -70,7 +76,17 @@ def _open(client: MemoryClient, name: str, args: argparse.Namespace, *, needs_mo
         if args.embedding_model:  # given: it must match (checked when the store opens)
             model = Embedder(args.embedding_model).name
         embedder = RecordedModel(model, info["embedding_dim"])
-    return ExperienceStore(client, name, embedder)
+    return open_store(client, name, embedder, double=double)
+
+
+def _view(store, side: str | None):
+    """What a reading command looks at: the memory (a double-Q one merged), or one side."""
+    if side in (None, "merged"):
+        return store
+    if len(store.sides) == 1:
+        raise MemoryStoreError(f"{store.name!r} is a single memory; --side applies to double-Q "
+                               "memories")
+    return store.one_side(side)
 
 
 def _read_store(args: argparse.Namespace, *, needs_model: bool = False):
@@ -119,9 +135,12 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     _print(f"{len(summaries)} collection(s) at {client.location}")
     rows = [(s["name"], s["experiences"], s["tasks"], s["episodes"],
+             "double-Q" if s["double_q"] else "single",
              s["embedding_model"] or "(not a Rememberer memory)") for s in summaries]
-    _print(_table(["COLLECTION", "EXPERIENCES", "TASKS", "EPISODES", "EMBEDDING MODEL"], rows,
-                  right=(1, 2, 3)))
+    _print(_table(["COLLECTION", "EXPERIENCES", "TASKS", "EPISODES", "KIND", "EMBEDDING MODEL"],
+                  rows, right=(1, 2, 3)))
+    if any(s["double_q"] for s in summaries):
+        _print("(double-Q: two collections, <name> and <name>.b, counted as their merged view)")
     return 0
 
 
@@ -142,11 +161,13 @@ def histogram(values: Sequence[float], bins: int) -> list[dict]:
             for i, c in enumerate(counts)]
 
 
-def memory_stats(store: ExperienceStore, bins: int = 10) -> dict:
+def memory_stats(store, bins: int = 10) -> dict:
+    """Counts and distributions of a memory (or one side, or a double-Q memory's merged view)."""
     experiences = list(store.iter_experiences())
     qs = [e.q for e in experiences]
     return {
         "collection": store.name, "location": store.client.location,
+        "double_q": "merged" if len(store.sides) == 2 else store.side,
         "embedding_model": store.embedder.name, "embedding_dim": int(store.embedder.dim),
         "experiences": len(experiences),
         "states": len({e.state.state_id for e in experiences}),
@@ -166,6 +187,8 @@ def memory_stats(store: ExperienceStore, bins: int = 10) -> dict:
 def _stats_text(stats: dict) -> str:
     lines = [f"memory {stats['collection']!r} at {stats['location']} "
              f"({stats['embedding_model']}, dim {stats['embedding_dim']})"]
+    if stats["double_q"]:
+        lines.append(f"double-Q memory: {_SHOWN[stats['double_q']]}")
     envs = ", ".join(f"{k} {v}" for k, v in stats["environments"].items()) or "-"
     lines.append(_table(["", ""], [
         ("experiences", stats["experiences"]), ("states", stats["states"]),
@@ -188,12 +211,16 @@ def _stats_text(stats: dict) -> str:
     return "\n".join(lines)
 
 
+_SHOWN = {"merged": "the merged view of sides a and b (--side a|b: one side)",
+          "a": "side a alone", "b": "side b alone"}
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     if args.bins < 1:
         raise MemoryStoreError("--bins must be at least 1")
     client, store = _read_store(args)
     with client:
-        stats = memory_stats(store, args.bins)
+        stats = memory_stats(_view(store, args.side), args.bins)
     _print(json.dumps(stats, indent=2, ensure_ascii=False) if args.json else _stats_text(stats))
     return 0
 
@@ -201,11 +228,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
 # --- show -------------------------------------------------------------------------------------
 
 def _where(args: argparse.Namespace) -> dict | None:
+    """The filters on state fields, for Chroma (Q is tested after reading: a double-Q memory's
+    merged Q is not stored anywhere)."""
     clauses = []
-    if args.min_q is not None:
-        clauses.append({"q": {"$gte": float(args.min_q)}})
-    if args.max_q is not None:
-        clauses.append({"q": {"$lte": float(args.max_q)}})
     if args.pattern:
         clauses.append({"pattern": args.pattern})
     if args.env:
@@ -215,11 +240,13 @@ def _where(args: argparse.Namespace) -> dict | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-def select(store: ExperienceStore, args: argparse.Namespace) -> list[Experience]:
+def select(store, args: argparse.Namespace) -> list[Experience]:
     """The experiences the filter flags pick, highest Q first."""
     found = store.iter_experiences(_where(args))
     needle = (args.task_contains or "").lower()
-    chosen = [e for e in found if needle in e.state.task.lower()]
+    low = float("-inf") if args.min_q is None else float(args.min_q)
+    high = float("inf") if args.max_q is None else float(args.max_q)
+    chosen = [e for e in found if needle in e.state.task.lower() and low <= e.q <= high]
     return ranked(chosen, score=lambda e: (e.q, e.visits), ident=lambda e: (e.state.task, e.action, e.id))
 
 
@@ -228,7 +255,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         raise MemoryStoreError("--limit must be at least 1")
     client, store = _read_store(args)
     with client:
-        chosen = select(store, args)
+        chosen = select(_view(store, args.side), args)
     shown = chosen[:args.limit]
     if args.json:
         for exp in shown:
@@ -301,8 +328,8 @@ def cmd_query(args: argparse.Namespace) -> int:
         env = _query_env(args, client)
         state = _query_state(args, env)
         similarity = registry.spec(env).similarity
-        store = _open(client, args.collection, args,
-                      needs_model=similarity.pattern_similarity is None)
+        store = _view(_open(client, args.collection, args,
+                            needs_model=similarity.pattern_similarity is None), args.side)
         found = store.retrieve(state, m=args.m, lam=args.lam)
     pattern = similarity.pattern(state)
     if args.json:
@@ -340,15 +367,18 @@ def cmd_query(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     fmt = format_of(path, args.format)
-    experiences = read_pool(path, fmt=fmt, env=args.env, provenance=args.provenance)
+    pool = read_pool_sides(path, fmt=fmt, env=args.env, provenance=args.provenance)
     with _connect(args, read_only=False) as client:
-        store = _open(client, args.collection, args, needs_model=True, must_exist=False)
-        new, existing = write_experiences(store, experiences, on_conflict=args.on_conflict)
+        new_memory = args.collection not in client.list_collections()
+        store = _open(client, args.collection, args, needs_model=True, must_exist=False,
+                      double=is_double_export(pool) if new_memory else None)
+        new, existing = write_pool(store, pool, on_conflict=args.on_conflict)
         count = store.count()
-    total = len(experiences)
+    total = sum(map(len, pool.values()))
     done = {"skip": "kept as stored", "merge": "merged", "replace": "replaced"}[args.on_conflict]
+    into = " (rows of both sides)" if len(store.sides) == 2 else ""
     _print(f"read {total} experience(s) from {path} ({fmt}): {new} new, {existing} already "
-           f"stored ({done}); {args.collection!r} at {client.location} now holds {count}")
+           f"stored ({done}){into}; {args.collection!r} at {client.location} now holds {count}")
     return 0
 
 
@@ -356,8 +386,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     path = Path(args.file)
     fmt = format_of(path, args.format)
     client, store = _read_store(args)
+    both = len(store.sides) == 2 and args.side is None  # a double-Q memory: its two sides
     with client:
-        chosen = select(store, args)
+        chosen = ([select(side, args) for side in store.sides] if both
+                  else select(_view(store, args.side), args))
+    if both:
+        written = export_double(chosen, path, fmt=fmt, overwrite=args.force)
+        _print(f"wrote both sides of the double-Q memory {args.collection!r} to {path} ({fmt}): "
+               f"{written[0]} experience(s) of side a, {written[1]} of side b")
+        return 0
     written = export_pool(chosen, path, fmt=fmt, overwrite=args.force)
     _print(f"wrote {written} experience(s) from {args.collection!r} to {path} ({fmt})")
     return 0
@@ -370,6 +407,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
         raise MemoryStoreError(f"--into {args.into!r} is also a source; merge into another name")
     with _connect(args, read_only=False) as client:
         sources = [_open(client, name, args, needs_model=False) for name in args.sources]
+        require_single(sources)  # before the target is created
         target = _open(client, args.into, args, needs_model=True, must_exist=False)
         read, new = merge_collections(target, sources)
         count = target.count()
@@ -387,7 +425,8 @@ def cmd_copy(args: argparse.Namespace) -> int:
             if args.target in client.list_collections():
                 raise MemoryStoreError(f"collection {args.target!r} already exists at "
                                        f"{client.location}; drop it first or choose another name")
-            target = ExperienceStore(client, args.target, source.embedder)
+            target = open_store(client, args.target, source.embedder,
+                                double=len(source.sides) == 2)
             copied = copy_collection(source, target)
             where = client.location
         else:
@@ -397,11 +436,13 @@ def cmd_copy(args: argparse.Namespace) -> int:
                 if args.target in dest.list_collections():
                     raise MemoryStoreError(f"collection {args.target!r} already exists at "
                                            f"{dest.location}; drop it first or choose another name")
-                target = ExperienceStore(dest, args.target, source.embedder)
+                target = open_store(dest, args.target, source.embedder,
+                                    double=len(source.sides) == 2)
                 copied = copy_collection(source, target)
                 where = dest.location
-    _print(f"copied {copied} experience(s) from {args.source!r} at {client.location} "
-           f"to {args.target!r} at {where}")
+    what = (f"the double-Q memory {args.source!r} ({copied} rows of its two sides)"
+            if len(source.sides) == 2 else f"{copied} experience(s) from {args.source!r}")
+    _print(f"copied {what} at {client.location} to {args.target!r} at {where}")
     return 0
 
 
@@ -427,6 +468,11 @@ def _where_options() -> argparse.ArgumentParser:
     group.add_argument("--pattern", help="keep one page / instruction pattern (e.g. item, article)")
     group.add_argument("--env", choices=registry.names(), help="keep one environment")
     return parent
+
+
+def _side_option(parser: argparse.ArgumentParser, default_text: str) -> None:
+    parser.add_argument("--side", choices=("merged", *SIDES), default=None,
+                        help=f"a double-Q memory: {default_text}, or one side as it is (a, b)")
 
 
 def _hidden_aliases(group, aliases: dict[str, tuple[str, type]]) -> None:
@@ -477,10 +523,12 @@ def register(subparsers) -> None:
 
     parser = add("stats", cmd_stats, "counts, Q distribution, patterns and provenance of a memory")
     parser.add_argument("--bins", type=int, default=10, help="histogram bins (default 10)")
+    _side_option(parser, "the merged view (merged, the default)")
     parser.add_argument("--json", action="store_true", help="print JSON")
 
     parser = add("show", cmd_show, "experiences ordered by Q (highest first), filtered", [where])
     parser.add_argument("--limit", type=int, default=20, help="show at most N (default 20)")
+    _side_option(parser, "the merged view (merged, the default)")
     parser.add_argument("--json", action="store_true", help="print one JSON object per line")
 
     parser = add("query", cmd_query, "retrieve the stored states most similar to a given one "
@@ -501,6 +549,7 @@ def register(subparsers) -> None:
     parser.add_argument("--lambda", dest="lam", type=float, default=0.5, metavar="LAMBDA",
                         help="λ in s = λ·f_g + (1-λ)·f_o (default 0.5)")
     _hidden_aliases(parser, {"--lam": ("lam", float)})
+    _side_option(parser, "the merged view, as the agent retrieves (merged, the default)")
     parser.add_argument("--json", action="store_true", help="print JSON")
 
     parser = add("import", cmd_import, "add the experiences of a pool file (original YAML or "
@@ -519,6 +568,8 @@ def register(subparsers) -> None:
     parser.add_argument("file", help="output file (.yaml/.yml: original format, .jsonl: JSONL)")
     parser.add_argument("--format", choices=FORMATS, help="file format (default: by extension)")
     parser.add_argument("--force", action="store_true", help="overwrite an existing file")
+    _side_option(parser, "both sides to one .jsonl file whose lines name their side (the "
+                         "default; import puts them back side by side), the merged view (merged)")
 
     parser = add("merge", cmd_merge, "combine collections into one (duplicate experiences "
                                      "merged by visit-weighted means; ledgers united)")

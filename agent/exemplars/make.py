@@ -15,13 +15,13 @@ environment and to earn nothing itself.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
 from agent.exemplars import exemplar_path
 from environments import registry
+from environments.regenerate import regenerate
 from environments.spec import EnvSpec, ExemplarScript
 from environments.state import history_entry
 from memory_store.records import Experience, experience_to_json
@@ -101,24 +101,8 @@ def render_files(names: list[str] | None = None) -> dict[Path, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Regenerate the E0-E2 exemplar sets.")
-    parser.add_argument("--check", action="store_true", help="only compare with the files")
-    args = parser.parse_args(argv)
-    try:
-        files = render_files()
-    except ExemplarError as exc:
-        print(f"make exemplars: error: {exc}", file=sys.stderr)
-        return 2
-    stale = [path for path, text in files.items()
-             if not path.is_file() or path.read_text(encoding="utf-8") != text]
-    if args.check:
-        for path in stale:
-            print(f"out of date: {path}")
-        return 1 if stale else 0
-    for path in stale:
-        path.write_text(files[path], encoding="utf-8")
-        print(f"wrote {path}")
-    return 0
+    return regenerate("python -m agent.exemplars.make", "Regenerate the E0-E2 exemplar sets.",
+                      render_files, ExemplarError, argv)
 
 
 if __name__ == "__main__":

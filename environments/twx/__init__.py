@@ -9,7 +9,8 @@ each a game with its parameter variants; a task is a game seed, its fold fixed b
     observation, reward, terminated, truncated, info = env.step(info["available_actions"][0])
 
 Every part of an `environments.spec.EnvSpec` is a constant or function of this package, listed
-in `__all__` (docs/environments/textworld-express.md, "Wiring into the plug-in spec").
+in `__all__`; `environments.twx.spec` assembles them into one spec per task set, registered
+through the `rememberer.environments` entry-point group (pyproject.toml).
 """
 
 from __future__ import annotations

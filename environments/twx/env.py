@@ -38,7 +38,10 @@ class TwxEnv(gymnasium.Env):
     metadata = {"render_modes": ["ansi", "human"]}
 
     def __init__(self, task_set_name: str = "twx", max_steps: int | None = None,
-                 render_mode: str | None = None) -> None:
+                 render_mode: str | None = None, data_dir: str | None = None) -> None:
+        if data_dir is not None:  # accepted for the shared `make(data_dir=...)` call of `play`
+            raise EnvironmentDataError("TextWorldExpress generates its games from seeds and "
+                                       "reads no data folder; leave out --data-dir")
         self.task_set: TaskSet = task_set(task_set_name)
         if max_steps is None:
             max_steps = self.task_set.max_steps

@@ -6,12 +6,12 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
 from environments.errors import EnvironmentDataError
+from environments.regenerate import regenerate
 from environments.state import HISTORY_LENGTH, State, history_entry
 from environments.twx.env import TwxEnv
 from environments.twx.exemplars import EXEMPLAR_SETS, exemplar_path
@@ -115,25 +115,9 @@ def render_files() -> dict[Path, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Rebuild the TextWorldExpress exemplar sets.")
-    parser.add_argument("--check", action="store_true", help="only compare with the files")
-    args = parser.parse_args(argv)
-    try:
-        files = render_files()
-    except EnvironmentDataError as exc:
-        print(f"make exemplars: error: {exc}", file=sys.stderr)
-        return 2
-    stale = [path for path, text in files.items()
-             if not path.is_file() or path.read_text(encoding="utf-8") != text]
-    if args.check:
-        for path in stale:
-            print(f"out of date: {path}")
-        return 1 if stale else 0
-    for path in stale:
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(files[path], encoding="utf-8")
-        print(f"wrote {path}")
-    return 0
+    return regenerate("python -m environments.twx.exemplars.make",
+                      "Rebuild the TextWorldExpress exemplar sets.", render_files,
+                      EnvironmentDataError, argv)
 
 
 if __name__ == "__main__":
