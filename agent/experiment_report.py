@@ -93,12 +93,20 @@ def _pass_stats(epoch: int, tasks: dict[int, tuple[float, float]], stats: dict) 
 
 
 def _difference(arm: dict, other: dict, stats: dict) -> dict | None:
-    mine, theirs = arm["_final_tasks"], other["_final_tasks"]
+    found = _paired(arm["_final_tasks"], other["_final_tasks"], stats)
+    if found:
+        found = {"arm": arm["name"], "to": other["name"], "tasks": found.pop("tasks"),
+                 "epochs": [arm["final"]["epoch"], other["final"]["epoch"]], **found}
+    return found
+
+
+def _paired(mine: dict[int, tuple[float, float]], theirs: dict[int, tuple[float, float]],
+            stats: dict) -> dict | None:
+    """Paired differences (score, success) over the tasks both played, or None."""
     common = sorted(set(mine) & set(theirs))
     if not common:
         return None
-    out: dict[str, Any] = {"arm": arm["name"], "to": other["name"], "tasks": len(common),
-                           "epochs": [arm["final"]["epoch"], other["final"]["epoch"]]}
+    out: dict[str, Any] = {"tasks": len(common)}
     for index, key in ((0, "score"), (1, "success_rate")):
         out[key] = paired_difference([mine[t][index] for t in common],
                                      [theirs[t][index] for t in common],
@@ -147,8 +155,15 @@ def collect(plan: ExperimentPlan, folder: Path, *, config_path: str | None = Non
                 found = _difference(named[arm.name], named[target], stats)
                 if found:
                     comparisons.append(found)
+    for arm, planned_arm in zip(arms, plan.arms):  # each test pass against the first baseline
+        target = named[planned_arm.compare_to[0]] if planned_arm.compare_to else None
+        for point in arm["curve"]:
+            if target and target["final"]:
+                found = _paired(arm["_epoch_tasks"][point["epoch"]], target["_final_tasks"], stats)
+                point["difference"] = {"to": target["name"], **found} if found else None
     for arm in arms:
         arm.pop("_final_tasks")
+        arm.pop("_epoch_tasks")
     started = sorted(t["started"] for t in timing)
     return {
         "experiment": plan.name, "description": plan.description, "smoke": plan.smoke,
@@ -181,9 +196,11 @@ def _arm_results(arm: Any, data: dict, runs: list[dict], stats: dict) -> dict:
     state = ("finished" if states == {"finished"} else "not run" if states == {"new"} else "partial")
     curve = []
     final_tasks: dict[int, tuple[float, float]] = {}
+    epoch_tasks: dict[int, dict[int, tuple[float, float]]] = {}
     for epoch in data["epochs"]:
         tasks = _per_task([run.get(epoch, {}) for run in data["runs"]])
         if tasks:
+            epoch_tasks[epoch] = tasks
             curve.append(_pass_stats(epoch, tasks, stats))
             final_tasks = tasks if epoch == data["epochs"][-1] else final_tasks
     final = curve[-1] if curve and curve[-1]["epoch"] == data["epochs"][-1] else None
@@ -198,7 +215,7 @@ def _arm_results(arm: Any, data: dict, runs: list[dict], stats: dict) -> dict:
         "noop_share": round(sum(r["noops"] for r in episodes) / steps, 4) if steps else None,
         "llm_calls_per_episode": (round(sum(r["llm_calls"] for r in episodes) / len(episodes), 2)
                                   if episodes else None),
-        "_final_tasks": final_tasks,
+        "_final_tasks": final_tasks, "_epoch_tasks": epoch_tasks,
     }
 
 
@@ -247,10 +264,17 @@ def comparison_rows(results: dict) -> tuple[list[str], list[list[Any]]]:
 
 def curve_rows(results: dict) -> tuple[list[str], list[list[Any]]]:
     label = results["scoring"]["score_label"]
-    headers = ["arm", "epoch", "tasks", label, "success %"]
-    rows = [[arm["name"], point["epoch"], point["tasks"], _ci(point["score"]),
-             _ci(point["success_rate"], percent=True)]
-            for arm in results["arms"] for point in arm["curve"]]
+    headers = ["arm", "epoch", "tasks", label, "success %", "minus", "paired tasks",
+               f"Δ {label}", "Δ success, points"]
+    rows = []
+    for arm in results["arms"]:
+        for point in arm["curve"]:
+            diff = point.get("difference")
+            rows.append([arm["name"], point["epoch"], point["tasks"], _ci(point["score"]),
+                         _ci(point["success_rate"], percent=True)]
+                        + ([diff["to"], diff["tasks"], _ci(diff["score"], signed=True),
+                            _ci(diff["success_rate"], percent=True, signed=True)]
+                           if diff else ["-", "-", "-", "-"]))
     return headers, rows
 
 

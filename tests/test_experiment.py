@@ -155,6 +155,14 @@ def test_a_small_grid_end_to_end(workdir, capsys):
     assert pairs == [("react", "llm-only-E0"),
                      ("rememberer-E0", "llm-only-E0"), ("rememberer-E1", "llm-only-E1"),
                      ("no-discouraged", "llm-only-E0"), ("no-discouraged", "rememberer-E0")]
+    # every test pass of an arm against its first baseline (the learning curve's differences);
+    # the last one is the final comparison
+    for name in ("rememberer-E0", "rememberer-E1"):
+        curve = arms[name]["curve"]
+        assert [p["difference"]["to"] for p in curve] == [f"llm-only-{name[-2:]}"] * len(curve)
+        final = next(c for c in results["comparisons"] if c["arm"] == name)
+        assert curve[-1]["difference"]["score"] == final["score"]
+    assert all(p.get("difference") is None for p in arms["llm-only-E0"]["curve"])
     for comparison in results["comparisons"]:
         mine, theirs = arms[comparison["arm"]]["final"], arms[comparison["to"]]["final"]
         assert comparison["tasks"] == 4
