@@ -2,7 +2,8 @@
 
 Three policies share one step loop (`PromptPolicy.act`):
 - `RemembererPolicy`: exemplars retrieved from the experience memory (m, lambda; ablations
-  no_random / no_discouraged; lambda 1.0 = task similarity only, 0.0 = observation only).
+  no_random / no_discouraged; lambda 1.0 = task similarity only, 0.0 = observation only;
+  `useful_exemplars`: only states where some action has a positive Q, see below).
 - `LLMOnlyPolicy`: the same prompt with a fixed exemplar set (E0, E1 or E2).
 - `ReActPolicy`: think-then-act prompt with fixed worked steps.
 
@@ -201,9 +202,10 @@ class RemembererPolicy(_AdvicePolicy):
     """Exemplars are the `m` states of the experience memory most similar to the current one."""
 
     name = "rememberer"
+    CANDIDATES_PER_EXEMPLAR = 8  # how deep `useful_exemplars` looks for states that worked
 
     def __init__(self, spec: EnvSpec, llm: LLM, store: Retriever, *, m: int = 2,
-                 lam: float = 0.5, **kwargs: Any):
+                 lam: float = 0.5, useful_exemplars: bool = False, **kwargs: Any):
         if m < 0:
             raise AgentError(f"m must be 0 or more, not {m}")
         if not 0.0 <= lam <= 1.0:
@@ -212,11 +214,27 @@ class RemembererPolicy(_AdvicePolicy):
         self.store = store
         self.m = m
         self.lam = lam
+        self.useful_exemplars = useful_exemplars
 
     def _exemplars(self, state: State) -> list[RetrievedState]:
         if self.m == 0:
             return []
-        return list(self.store.retrieve(state, m=self.m, lam=self.lam))
+        if not self.useful_exemplars:
+            return list(self.store.retrieve(state, m=self.m, lam=self.lam))
+        return useful_first(self.store.retrieve(state, m=self.m * self.CANDIDATES_PER_EXEMPLAR,
+                                                lam=self.lam), self.m)
+
+
+def useful_first(candidates: Sequence[RetrievedState], m: int) -> list[RetrievedState]:
+    """The `m` best candidates among states where some recorded action has a positive Q, topped
+    up with the best of the others when there are fewer; similarity order kept within each group.
+
+    A state whose every action returned nothing shows, as Encouraged, either a zero-value action
+    or a random one: a small model copies it, and a memory of early failures then steers the
+    agent into loops (webshop-main, docs/results.md)."""
+    worked = [c for c in candidates if any(a.q > 0 for a in c.actions)]
+    rest = [c for c in candidates if not any(a.q > 0 for a in c.actions)]
+    return (worked + rest)[:m]
 
 
 class LLMOnlyPolicy(_AdvicePolicy):
@@ -262,7 +280,7 @@ POLICY_NAMES = ("rememberer", "llm-only", "react")
 
 def make_policy(name: str, spec: EnvSpec, llm: LLM, *, store: Retriever | None = None,
                 exemplar_set: str = "E0", m: int = 2, lam: float = 0.5, no_random: bool = False,
-                no_discouraged: bool = False, seed: int = 0,
+                no_discouraged: bool = False, useful_exemplars: bool = False, seed: int = 0,
                 token_budget: int = DEFAULT_TOKEN_BUDGET, constrain: bool = True) -> PromptPolicy:
     """A policy by name, as the runner's `--policy` flag names them."""
     from agent.exemplars import load_exemplar_states, load_react_exemplars
@@ -272,7 +290,8 @@ def make_policy(name: str, spec: EnvSpec, llm: LLM, *, store: Retriever | None =
         if store is None:
             raise AgentError("the rememberer policy needs an experience memory")
         return RemembererPolicy(spec, llm, store, m=m, lam=lam, no_random=no_random,
-                                no_discouraged=no_discouraged, **common)
+                                no_discouraged=no_discouraged, useful_exemplars=useful_exemplars,
+                                **common)
     if name == "llm-only":
         return LLMOnlyPolicy(spec, llm, load_exemplar_states(spec.name, exemplar_set),
                              no_random=no_random, no_discouraged=no_discouraged, **common)

@@ -226,7 +226,7 @@ def _setting_text(summary: dict) -> str:
              f"{s.get('initial_memory', '?')}"]
     if summary["policy"] == "rememberer":
         parts += [f"λ={s.get('lam')}", f"m={s.get('m')}"]
-        parts += [name.replace("_", "-") for name in ("no_random", "no_discouraged",
+        parts += [name.replace("_", "-") for name in ("no_random", "no_discouraged", "useful_exemplars",
                                                       "task_sim_only", "obs_sim_only") if s.get(name)]
         if s.get("n_step"):
             parts.append(f"{s['n_step']}-step")

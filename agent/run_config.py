@@ -69,6 +69,7 @@ class RunConfig:
     max_tokens: int | None  # None: the policy's own (128 for advice, 192 for ReAct)
     no_random: bool
     no_discouraged: bool
+    useful_exemplars: bool  # retrieve states where some action has a positive Q first
     task_sim_only: bool
     obs_sim_only: bool
     n_step: int | None
@@ -195,6 +196,11 @@ def _add_settings(parser: argparse.ArgumentParser, actions: list[argparse.Action
                            help="ablation: advice = top and bottom recorded actions, no random exploration")
     retrieval.add_argument("--no-discouraged", action="store_true", default=False,
                            help="ablation: show only Encouraged actions")
+    retrieval.add_argument("--useful-exemplars", action="store_true", default=False,
+                           help="not in the paper: show exemplars of states where some action "
+                                "has a positive Q, topped up with the others when there are "
+                                "fewer than m (a small model copies the advice of states where "
+                                "nothing worked)")
     retrieval.add_argument("--task-sim-only", action="store_true", default=False,
                            help="ablation: rank exemplars by task similarity only (λ = 1)")
     retrieval.add_argument("--obs-sim-only", action="store_true", default=False,

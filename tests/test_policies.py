@@ -261,3 +261,24 @@ def test_make_policy_names_and_errors():
         make_policy("rememberer", WEBSHOP, llm)
     with pytest.raises(AgentError, match="unknown policy 'reflexion'"):
         make_policy("reflexion", WEBSHOP, llm)
+
+
+def test_useful_exemplars_come_from_states_where_something_worked():
+    """--useful-exemplars: among the retrieved candidates, states with a positive Q first (in
+    similarity order), topped up with the others; without it, the m most similar as they come."""
+    nothing = [exemplar(f"task {i}", "search[x]", 0.0, 0.9 - i / 100) for i in range(3)]
+    worked = [exemplar("shirt task", "search[shirt]", 0.6, 0.5), exemplar("hat task", "search[hat]", 0.2, 0.4)]
+    llm = ScriptedLLMForTests("search[scarf] -> 0.8 ok")
+    policy, retriever = rememberer(llm, nothing + worked, m=2, useful_exemplars=True)
+    decision = policy.act(SEARCH_OBS, SEARCH_INFO)
+    assert retriever.calls[0][1] == 2 * RemembererPolicy.CANDIDATES_PER_EXEMPLAR
+    assert set(decision.exemplar_ids) == {s.state_id for s in worked}
+    assert "search[shirt] -> 0.6" in llm.calls[0]["prompt"] and "search[x]" not in llm.calls[0]["prompt"]
+    # fewer useful states than m: the most similar of the others fill the gap
+    policy, _ = rememberer(ScriptedLLMForTests("search[scarf] -> 0.8 ok"), nothing + worked[:1], m=2,
+                           useful_exemplars=True)
+    assert set(policy.act(SEARCH_OBS, SEARCH_INFO).exemplar_ids) == {worked[0].state_id, nothing[0].state_id}
+    # the paper's rule: the m most similar, whatever their Q
+    policy, retriever = rememberer(ScriptedLLMForTests("search[scarf] -> 0.8 ok"), nothing + worked, m=2)
+    assert set(policy.act(SEARCH_OBS, SEARCH_INFO).exemplar_ids) == {s.state_id for s in nothing[:2]}
+    assert retriever.calls[0][1] == 2
