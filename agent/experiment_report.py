@@ -531,28 +531,35 @@ def published(docs: Path) -> list[dict]:
 
 
 def headline_rows(found: Sequence[dict]) -> tuple[list[str], list[list[Any]]]:
-    """One row per published experiment (smoke runs left out) that compares the arm named
-    `rememberer` with an LLM-only arm: both arms' final test results and the paired difference."""
-    headers = ["experiment", "test tasks", "Rememberer", "LLM-only", "Δ (95% CI)",
-               "Δ success, points (95% CI)", "runs"]
+    """One row per Rememberer arm of a published experiment (smoke runs left out) whose baseline
+    is an LLM-only arm: its latest test pass against the baseline's, paired by task. An arm still
+    training shows its latest finished epoch."""
+    headers = ["experiment", "arm", "epoch", "paired tasks", "Rememberer", "LLM-only",
+               "Δ (95% CI)", "Δ success, points (95% CI)", "runs finished"]
     rows = []
     for results in found:
         if results["smoke"]:
             continue
         arms = {arm["name"]: arm for arm in results["arms"]}
-        for c in results["comparisons"]:
-            mine, other = arms.get(c["arm"]), arms.get(c["to"])
-            if c["arm"] != "rememberer" or not other or other["policy"] != "llm-only":
+        label = results["scoring"]["score_label"]
+        finished = sum(r["state"] == "finished" for r in results["runs"])
+        for arm in results["arms"]:
+            points = [p for p in arm["curve"] if p.get("difference")]
+            if arm["policy"] != "rememberer" or not points:
                 continue
-            label = results["scoring"]["score_label"]
-            finished = sum(r["state"] == "finished" for r in results["runs"])
+            point, diff = points[-1], points[-1]["difference"]
+            other = arms[diff["to"]]
+            if other["policy"] != "llm-only":
+                continue
             rows.append([f"[{results['experiment']}](docs/results.md#{results['experiment']})",
-                         c["tasks"], f"{label} {mine['final']['score']['estimate']:.3f}, success "
-                         f"{100 * mine['final']['success_rate']['estimate']:.0f}%",
+                         arm["name"], f"{point['epoch']} of {arm['epochs'][-1]}", diff["tasks"],
+                         f"{label} {point['score']['estimate']:.3f}, success "
+                         f"{100 * point['success_rate']['estimate']:.0f}%",
                          f"{label} {other['final']['score']['estimate']:.3f}, success "
                          f"{100 * other['final']['success_rate']['estimate']:.0f}%",
-                         _ci(c["score"], signed=True), _ci(c["success_rate"], percent=True, signed=True),
-                         f"{finished} of {len(results['runs'])} finished"])
+                         _ci(diff["score"], signed=True),
+                         _ci(diff["success_rate"], percent=True, signed=True),
+                         f"{finished} of {len(results['runs'])}"])
     return headers, rows
 
 

@@ -185,8 +185,10 @@ def test_a_small_grid_end_to_end(workdir, capsys):
     readme = workdir / "README.md"
     readme.write_text("# R\n\n<!-- results:headline -->\nold\n<!-- /results:headline -->\n\nrest\n")
     assert make_results_page(["--add", str(folder), "--docs", str(docs), "--readme", str(readme)]) == 0
-    # no arm named rememberer against an LLM-only arm here: the block says so
-    assert readme.read_text().startswith("# R\n\n<!-- results:headline -->\nNo full experiment")
+    # one headline row per Rememberer arm against its LLM-only baseline
+    block = readme.read_text().split("<!-- results:headline -->\n")[1].split("\n<!-- /")[0]
+    assert [row.split(" | ")[1] for row in block.splitlines()[2:]] == [
+        "rememberer-E0", "rememberer-E1", "no-discouraged"]
     assert readme.read_text().endswith("<!-- /results:headline -->\n\nrest\n")
     assert sorted(p.name for p in (docs / "results" / "grid").iterdir()) == [
         "curves.png", "differences.png", "results.json"]
@@ -200,7 +202,7 @@ def test_a_small_grid_end_to_end(workdir, capsys):
     (docs / "results.md").write_text(page.replace("| 4 |", "| 5 |"))  # a number typed by hand
     assert make_results_page(check) == 1
     assert make_results_page(["--docs", str(docs), "--readme", str(readme)]) == 0
-    readme.write_text(readme.read_text().replace("No full", "A full"))
+    readme.write_text(readme.read_text().replace("rememberer-E1", "rememberer-E2"))
     assert make_results_page(check) == 1
     assert re.search(r"^rememberer-E0\s+llm-only-E0\s+4\s+[-+]\d", out, re.M)
 
@@ -363,9 +365,12 @@ def test_the_headline_row_is_rememberer_against_llm_only_from_the_results_file()
     headers, rows = headline_rows([results])
     arms = {arm["name"]: arm for arm in results["arms"]}
     (diff,) = [c for c in results["comparisons"] if (c["arm"], c["to"]) == ("rememberer", "llm-only")]
-    assert len(rows) == 1 and rows[0][1] == diff["tasks"] == results["test_tasks"]
-    assert rows[0][2].startswith(f"score {arms['rememberer']['final']['score']['estimate']:.3f}")
-    assert rows[0][3].startswith(f"score {arms['llm-only']['final']['score']['estimate']:.3f}")
-    assert rows[0][4] == (f"{diff['score']['estimate']:+.3f} [{diff['score']['low']:+.3f}, "
+    assert len(rows) == 1 and rows[0][1:4] == ["rememberer", "1 of 1", diff["tasks"]]
+    assert rows[0][4].startswith(f"score {arms['rememberer']['final']['score']['estimate']:.3f}")
+    assert rows[0][5].startswith(f"score {arms['llm-only']['final']['score']['estimate']:.3f}")
+    assert rows[0][6] == (f"{diff['score']['estimate']:+.3f} [{diff['score']['low']:+.3f}, "
                           f"{diff['score']['high']:+.3f}]")
-    assert rows[0][6] == f"{len(results['runs'])} of {len(results['runs'])} finished"
+    assert rows[0][8] == f"{len(results['runs'])} of {len(results['runs'])}"
+    # an arm still training: its latest test pass, marked by its epoch
+    arms["rememberer"]["epochs"] = [1, 2, 3]
+    assert headline_rows([results])[1][0][2] == "1 of 3"
