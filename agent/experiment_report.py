@@ -292,8 +292,9 @@ def header_lines(results: dict) -> list[str]:
         f"- Test tasks: {results['test_tasks']} (`test-set = \"{results['test_set']}\"`), the "
         f"same for every arm; seeds: {', '.join(map(str, results['seeds']))}",
         f"- Shared settings: {settings}",
-        f"- Wall time: {wall}" + ("" if results["complete"] else "; **some runs are not "
-                                  "finished: the numbers are partial**"),
+        f"- Wall time: {wall}" + ("" if results["complete"] else " (of the run invocations that "
+                                  "have ended; **some runs are not finished: the numbers are "
+                                  "partial**)"),
         f"- Statistics: {round(100 * stats['level'])}% intervals, {stats['resamples']:,} "
         f"bootstrap resamples (seed {stats['seed']}): {stats['method']}",
     ]

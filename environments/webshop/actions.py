@@ -7,7 +7,7 @@ from typing import Any, Protocol
 from environments.action_patterns import ActionPattern, Slot, fixed
 
 # No angle brackets: the prompt names the slot `search[<keywords>]`, and a small model copied that
-# shape (`search[<previous>]`, `search[<power bank> -> 1.0 ...]`) in 13 of 50 test episodes.
+# shape (`search[<previous>]`, `search[<power bank> -> 1.0 ...]`) in many test episodes.
 SEARCH_KEYWORDS = Slot(forbidden="]\n<>", max_chars=80)
 
 
