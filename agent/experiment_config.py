@@ -34,13 +34,13 @@ from __future__ import annotations
 import argparse
 import itertools
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from agent.errors import AgentError
-from agent.run_config import add_run_arguments, capture_defaults, checked_settings, parse_task_set
+from agent.run_config import (add_run_arguments, capture_defaults, checked_settings, load_toml,
+                              parse_task_set)
 from agent.stats import DEFAULT_LEVEL, DEFAULT_RESAMPLES
 
 # Settings every arm shares (so the arms are comparable); an arm or `vary` may not set them.
@@ -117,15 +117,7 @@ class ExperimentPlan:
 def load_plan(path: Path) -> ExperimentPlan:
     """Read and check an experiment file (every error is one line naming the file)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except FileNotFoundError:
-        raise AgentError(f"experiment file {path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AgentError(f"cannot read experiment file {path}: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise AgentError(f"experiment file {path} is not valid TOML: {exc}") from None
+    text, data = load_toml(path, "experiment file")
     return plan_from(data, path=path, text=text)
 
 

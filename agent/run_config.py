@@ -298,18 +298,23 @@ def capture_defaults(parser: argparse.ArgumentParser) -> dict[str, Any]:
 
 # --- TOML -------------------------------------------------------------------------------------
 
+def load_toml(path: Path, kind: str = "config file") -> tuple[str, dict[str, Any]]:
+    """A TOML file's text and data; a missing, unreadable or invalid file is one line naming it
+    as `kind`."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        return text, tomllib.loads(text)
+    except FileNotFoundError:
+        raise AgentError(f"{kind} {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AgentError(f"cannot read {kind} {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise AgentError(f"{kind} {path} is not valid TOML: {exc}") from None
+
+
 def read_toml(path: Path, parser: argparse.ArgumentParser) -> dict[str, Any]:
     """The settings in a TOML file, by destination, type-checked against the flags."""
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise AgentError(f"config file {path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AgentError(f"cannot read config file {path}: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise AgentError(f"config file {path} is not valid TOML: {exc}") from None
-    return checked_settings(data, parser, where=str(path))
+    return checked_settings(load_toml(path)[1], parser, where=str(path))
 
 
 def checked_settings(data: dict[str, Any], parser: argparse.ArgumentParser, *,

@@ -28,6 +28,14 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 CHROMA_BIN = Path(sys.executable).parent / "chroma"
 
 
+def one_error_line(code: int, err: str) -> str:
+    """The one `rememberer: error:` line of a run that failed on bad input (exit code 2)."""
+    assert code == 2, err
+    lines = [line for line in err.splitlines() if line.startswith("rememberer: error:")]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

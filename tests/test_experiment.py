@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import one_error_line
+
 from agent.cli import main
 from agent.experiment_report import headline, results_page
 from agent.runner import RunFolder
@@ -79,13 +81,6 @@ def run(capsys, *args) -> tuple[int, str, str]:
     code = main(["experiment", *map(str, args)])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
-
-
-def one_error_line(code: int, err: str) -> str:
-    assert code == 2, err
-    lines = [line for line in err.splitlines() if line.startswith("rememberer: error:")]
-    assert len(lines) == 1 and "Traceback" not in err, err
-    return lines[0]
 
 
 def episodes(run_dir: Path) -> list[dict]:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import one_error_line
+
 from memory_store.client import MemoryClient
 from tests.raw_chroma import raw_client
 
@@ -35,13 +37,6 @@ def in_process(capsys, *args) -> tuple[int, str, str]:
     code = main([str(a) for a in args])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
-
-
-def one_error_line(code: int, err: str) -> str:
-    assert code == 2, err
-    lines = [line for line in err.splitlines() if line.startswith("rememberer: error:")]
-    assert len(lines) == 1 and "Traceback" not in err, err
-    return lines[0]
 
 
 def memory_rows(path: Path) -> dict[str, dict]:
