@@ -29,7 +29,7 @@ def play_episode(spec: EnvSpec, env: Any, policy: Any, task: int, *, episode: st
     scoring = scoring_for(spec.name)
     start = time.perf_counter()
     observation, info = env.reset(options=spec.reset_options(task))
-    policy.reset(info)
+    policy.reset(info, episode=episode)
     task_text = spec.task_of(info)
     steps: list[dict] = []
     transitions: list[Transition] = []
@@ -48,6 +48,7 @@ def play_episode(spec: EnvSpec, env: Any, policy: Any, task: int, *, episode: st
             "prompt_tokens": decision.prompt_tokens,
             "completion_tokens": decision.completion_tokens,
             "exemplar_scores": [round(s, 4) for s in decision.exemplar_scores],
+            **({"explored": True} if decision.explored else {}),
         })
         if decision.parse_ok:
             transitions.append(Transition(decision.state, decision.action, reward, decision.reason))

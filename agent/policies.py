@@ -19,6 +19,11 @@ Backends that can enforce it (the local model; vLLM / llama.cpp servers with `--
 write valid answers; the parser still reads every answer, so unconstrained backends work as before.
 `reasons = False` (set by the runner for passes whose memory is frozen) ends a constrained advice
 answer after its value: the action is written first, so it is the same, and no reason is kept.
+
+Exploration (not in the paper): `explore = EPS` (set by the runner for training passes) makes each
+step, with probability EPS, a random valid action of the state instead of asking the model. The
+draws depend on the policy seed and the episode id, so every epoch explores differently while a
+rerun or a resumed run explores the same way.
 """
 
 from __future__ import annotations
@@ -80,6 +85,7 @@ class Decision:
     exemplar_ids: list[str] = field(default_factory=list)  # state ids, in prompt order
     exemplar_scores: list[float] = field(default_factory=list)
     skipped_exemplars: int = 0  # retrieved but over the token budget
+    explored: bool = False  # a random valid action taken instead of asking the model
 
     @property
     def noop(self) -> bool:
@@ -89,7 +95,8 @@ class Decision:
 class Policy(Protocol):
     name: str
 
-    def reset(self, info: Mapping[str, Any], *, seed: int | str | None = None) -> None: ...
+    def reset(self, info: Mapping[str, Any], *, seed: int | str | None = None,
+              episode: str = "") -> None: ...
 
     def act(self, observation: str, info: Mapping[str, Any]) -> Decision: ...
 
@@ -113,19 +120,41 @@ class PromptPolicy:
         self.token_budget = token_budget
         self.constrain = constrain
         self.reasons = True  # constrained advice answers: write a reason after the value
+        self.explore = 0.0  # chance of a random valid action instead of the model's (training)
         self.history: list[str] = []
         self.rng = random.Random(f"{seed}")
+        self.explore_rng = random.Random(f"{seed}|explore")
 
     # --- episode ----------------------------------------------------------------------------
-    def reset(self, info: Mapping[str, Any], *, seed: int | str | None = None) -> None:
+    def reset(self, info: Mapping[str, Any], *, seed: int | str | None = None,
+              episode: str = "") -> None:
         """Start an episode. The random stream depends on the policy seed and the task (or on
-        `seed` when given), so a rerun or a resumed run draws the same exploration advice."""
+        `seed` when given), so a rerun or a resumed run draws the same exploration advice; the
+        exploration steps' stream also depends on the episode id (each epoch its own)."""
         self.history = []
         key = seed if seed is not None else str(info.get(self.spec.task_info, ""))
         self.rng = random.Random(f"{self.seed}|{self.name}|{key}")
+        self.explore_rng = random.Random(f"{self.seed}|explore|{key}|{episode}")
 
     def act(self, observation: str, info: Mapping[str, Any]) -> Decision:
         state = self.spec.state(observation, info, self.history)
+        decision = self._explored(state)
+        if decision is None:
+            decision = self._asked(state)
+        self.history = (self.history + [history_entry(decision.action)])[-HISTORY_LENGTH:]
+        return decision
+
+    def _explored(self, state: State) -> Decision | None:
+        """A random valid action, with probability `explore`; None when this step asks the model."""
+        if self.explore <= 0.0 or self.explore_rng.random() >= self.explore:
+            return None
+        action = self.spec.random_action(state, self.explore_rng)
+        if action is None:
+            return None
+        return Decision(state=state, action=action, parse_ok=True, explored=True)
+
+    def _asked(self, state: State) -> Decision:
+        """The model's answer in `state`, asked again while it cannot be parsed."""
         prompt, decision = self._prompt(state)
         decision.budget_tokens = prompt.budget_tokens
         stop = self._stop()
@@ -149,7 +178,6 @@ class PromptPolicy:
             decision.failures.append(f"attempt {attempt + 1}: {parsed.error}")
         else:
             decision.action, decision.reason = self.spec.noop, NOOP_REASON
-        self.history = (self.history + [history_entry(decision.action)])[-HISTORY_LENGTH:]
         return decision
 
     def constraint(self, state: State) -> AnswerConstraint | None:

@@ -49,6 +49,7 @@ class EpisodeWorker:
             self.policy = run_policy(self.cfg, self.spec, self.llm, memory)
         self.policy.store = memory
         self.policy.reasons = split == "train"  # as the runner's own passes do
+        self.policy.explore = self.cfg.explore if split == "train" else 0.0
         return play_episode(self.spec, self.env, self.policy, task, episode=episode, split=split,
                             epoch=epoch)
 

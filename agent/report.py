@@ -230,6 +230,8 @@ def _setting_text(summary: dict) -> str:
                                                       "task_sim_only", "obs_sim_only") if s.get(name)]
         if s.get("n_step"):
             parts.append(f"{s['n_step']}-step")
+        if s.get("explore"):
+            parts.append(f"explore {s['explore']}")
     parts.append(f"train {s.get('train_set', '?')}, test {s.get('test_set', '?')}" if learns
                  else f"test {s.get('test_set', '?')}")
     return ", ".join(parts)

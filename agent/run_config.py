@@ -73,6 +73,7 @@ class RunConfig:
     task_sim_only: bool
     obs_sim_only: bool
     n_step: int | None
+    explore: float  # training passes: chance that a step takes a random valid action instead
     gamma: float
     update: str
     alpha: float
@@ -209,6 +210,12 @@ def _add_settings(parser: argparse.ArgumentParser, actions: list[argparse.Action
     update = _Recording(parser.add_argument_group("Q updates (RLEM)"), actions)
     update.add_argument("--n-step", type=int, metavar="N", default=None,
                         help="n-step bootstrapped returns (default: full-episode Monte Carlo returns)")
+    update.add_argument("--explore", type=float, metavar="EPS", default=0.0,
+                        help="not in the paper: in training passes each step takes a random valid "
+                             "action with probability EPS instead of the model's (drawn from the "
+                             "--seed and the episode; test passes never explore). A greedy model "
+                             "repeats itself from epoch to epoch, so Q-learning sees nothing new "
+                             "(default 0: the paper)")
     update.add_argument("--gamma", type=float, default=1.0, help="discount factor (default 1.0)")
     update.add_argument("--update", choices=("mean", "const"), default="mean",
                         help="mean: Q += (G-Q)/visits; const: Q += α(G-Q) (default mean)")
@@ -476,6 +483,8 @@ def check(cfg: RunConfig) -> None:
     positive("max_tokens", cfg.max_tokens)
     if not 0.0 <= cfg.lam <= 1.0:
         raise AgentError(f"lambda must be between 0 and 1, got {cfg.lam}")
+    if not 0.0 <= cfg.explore <= 1.0:
+        raise AgentError(f"explore must be between 0 and 1, got {cfg.explore}")
     if not 0.0 <= cfg.gamma <= 1.0:
         raise AgentError(f"gamma must be between 0 and 1, got {cfg.gamma}")
     if not 0.0 < cfg.alpha <= 1.0:

@@ -363,6 +363,7 @@ class Runner:
             # A pass is named for its split, or (a --compare pass) for the policy it plays.
             policy = self.policy(None if split in ("train", "test") else split)
             policy.reasons = split == "train"  # only training keeps the reasons, in the memory
+            policy.explore = self.cfg.explore if split == "train" else 0.0
             return play_episode(self.spec, self.env(), policy, task, episode=ids[task],
                                 split=split, epoch=epoch)
 

@@ -282,3 +282,43 @@ def test_useful_exemplars_come_from_states_where_something_worked():
     policy, retriever = rememberer(ScriptedLLMForTests("search[scarf] -> 0.8 ok"), nothing + worked, m=2)
     assert set(policy.act(SEARCH_OBS, SEARCH_INFO).exemplar_ids) == {s.state_id for s in nothing[:2]}
     assert retriever.calls[0][1] == 2
+
+
+# --- exploration (not in the paper) ---------------------------------------------------------------
+
+ITEM_PAGE_INFO = {"instruction": TASK,
+                  "available_actions": ["back to search", "< prev", "buy now", "red", "blue"]}
+ITEM_PAGE_OBS = f"\nInstruction: \n{TASK} \n[Back to Search]\n[< Prev]\ncolor [red][blue]\n[Buy Now]"
+
+
+def explored_actions(policy, episode: str, steps: int = 12) -> list[str | None]:
+    policy.reset(ITEM_PAGE_INFO, episode=episode)
+    decisions = [policy.act(ITEM_PAGE_OBS, ITEM_PAGE_INFO) for _ in range(steps)]
+    return [d.action if d.explored else None for d in decisions]
+
+
+def test_exploration_takes_random_valid_actions_without_asking_the_model():
+    """explore = 1: every step is a valid action of the state drawn at random, the model is never
+    asked; explore = 0 (the paper, and every test pass): the model answers every step."""
+    llm = ScriptedLLMForTests("click[buy now] -> 0.5 it fits")
+    policy, _ = rememberer(llm)
+    policy.explore = 1.0
+    actions = explored_actions(policy, "run/train/epoch1/task3")
+    valid = {f"click[{label}]" for label in ITEM_PAGE_INFO["available_actions"]}
+    assert set(actions) <= valid and len(set(actions)) > 1 and llm.calls == []
+    policy.explore = 0.0
+    assert explored_actions(policy, "run/train/epoch1/task3") == [None] * 12
+    assert len(llm.calls) == 12
+
+
+def test_exploration_is_reproducible_per_episode_and_differs_between_epochs():
+    llm = ScriptedLLMForTests("click[buy now] -> 0.5 it fits")
+    policy, _ = rememberer(llm)
+    policy.explore = 0.5
+    first = explored_actions(policy, "run/train/epoch1/task3")
+    assert explored_actions(policy, "run/train/epoch1/task3") == first  # a rerun or a resume
+    assert explored_actions(policy, "run/train/epoch2/task3") != first  # the next epoch
+    assert 0 < sum(a is not None for a in first) < len(first)
+    calls = len(llm.calls)
+    again = explored_actions(policy, "run/train/epoch1/task3")
+    assert len(llm.calls) - calls == again.count(None)  # the model answers the other steps

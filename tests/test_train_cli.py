@@ -273,3 +273,24 @@ def test_compare_needs_the_rememberer_policy(workdir, capsys):
                               "llm-only", "--compare", "react", "--run-dir", "r")
     assert "--compare react compares Rememberer with a baseline" in one_error_line(code, err)
     assert not (workdir / "r").exists()
+
+
+def test_explore_takes_random_actions_in_training_only(workdir, capsys):
+    """--explore 0.5: about half the training steps are random valid actions (logged as explored,
+    learned like any other step); test passes never explore; out-of-range EPS is one line."""
+    code, _, err = in_process(capsys, "train", "--env", "webshop", "--llm", "fake", "--no-cache",
+                              "--train-set", "500:504", "--test-set", "0:3", "--explore", "0.5",
+                              "--run-dir", "r", "--no-progress")
+    assert code == 0, err
+    records = [json.loads(line) for line in (workdir / "r" / "episodes.jsonl").read_text().splitlines()]
+    train = [s for r in records if r["split"] == "train" for s in r["steps"]]
+    test = [s for r in records if r["split"] == "test" for s in r["steps"]]
+    explored = [s for s in train if s.get("explored")]
+    assert 0 < len(explored) < len(train) and not any(s.get("explored") for s in test)
+    assert all(s["llm_calls"] == 0 and s["parse_ok"] for s in explored)
+    learned = {m["action"] for m in memory_rows(workdir / "r" / "memory").values()}
+    assert {s["action"] for s in explored} & learned
+    code, _, err = in_process(capsys, "train", "--env", "webshop", "--llm", "fake", "--explore",
+                              "1.5", "--run-dir", "r2")
+    assert "explore must be between 0 and 1, got 1.5" in one_error_line(code, err)
+    assert not (workdir / "r2").exists()
