@@ -43,8 +43,8 @@ def scoring_words(env: str) -> dict[str, str]:
 
 # --- reading run folders ----------------------------------------------------------------------
 
-def test_records(path: Path) -> list[dict]:
-    """The test episodes of a run folder, read only (a line still being written is skipped; the
+def episode_records(path: Path) -> list[dict]:
+    """The episodes of a run folder, read only (a line still being written is skipped; the
     run's own reader repairs the file when the run resumes)."""
     episodes = Path(path) / "episodes.jsonl"
     if not episodes.exists():
@@ -54,11 +54,9 @@ def test_records(path: Path) -> list[dict]:
         if not line.endswith("\n"):
             break
         try:
-            record = json.loads(line)
+            records.append(json.loads(line))
         except ValueError:
             break
-        if record.get("split") == "test":
-            records.append(record)
     return records
 
 
@@ -115,19 +113,70 @@ def _paired(mine: dict[int, tuple[float, float]], theirs: dict[int, tuple[float,
     return out
 
 
+# --- behaviour: where the memory helps or fails, read off the episodes --------------------------
+
+BEHAVIOUR_COUNTS = ("test_episodes", "test_ended", "test_steps", "test_repeats",
+                    "train_episodes", "train_zero", "train_steps", "train_explored")
+
+
+def repeated_steps(record: dict) -> int:
+    """Steps whose action the episode had already taken (a loop: the same search again, the
+    same click again)."""
+    seen: set[str] = set()
+    repeats = 0
+    for step in record["steps"]:
+        repeats += step["action"] in seen
+        seen.add(step["action"])
+    return repeats
+
+
+def behaviour_counts(records: Sequence[dict], test_epoch: int | None) -> dict[str, int]:
+    """Counts behind the behaviour table: the test pass of `test_epoch` (episodes that ended
+    before the step limit, steps that repeat an earlier action) and every training pass
+    (episodes whose rewards summed to 0, which teach the memory only zeros; exploration steps)."""
+    test = [r for r in records if r["split"] == "test" and r["epoch"] == test_epoch]
+    train = [r for r in records if r["split"] == "train"]
+    return {
+        "test_episodes": len(test),
+        "test_ended": sum(bool(r["terminated"]) for r in test),
+        "test_steps": sum(r["n_steps"] for r in test),
+        "test_repeats": sum(map(repeated_steps, test)),
+        "train_episodes": len(train),
+        "train_zero": sum(r["total_reward"] == 0 for r in train),
+        "train_steps": sum(r["n_steps"] for r in train),
+        "train_explored": sum(bool(s.get("explored")) for r in train for s in r["steps"]),
+    }
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def behaviour(counts: dict[str, int]) -> dict[str, Any]:
+    """Shares of the summed counts (None where there is nothing to divide)."""
+    return {**counts,
+            "ended_share": _share(counts["test_ended"], counts["test_episodes"]),
+            "repeat_share": _share(counts["test_repeats"], counts["test_steps"]),
+            "train_zero_share": _share(counts["train_zero"], counts["train_episodes"]),
+            "explored_share": _share(counts["train_explored"], counts["train_steps"])}
+
+
 # --- collecting -------------------------------------------------------------------------------
 
 def _read_run(run: Any, path: Path, epochs: list[int], tasks: int,
               timing: list[dict]) -> tuple[dict, dict[int, dict[int, dict]]]:
     """A run's row of results.json, and its test records by epoch and task."""
     by_epoch: dict[int, dict[int, dict]] = {}
-    for record in test_records(path):
-        by_epoch.setdefault(record["epoch"], {})[record["task"]] = record
+    records = episode_records(path)
+    for record in records:
+        if record.get("split") == "test":
+            by_epoch.setdefault(record["epoch"], {})[record["task"]] = record
     row = {"name": run.name, "arm": run.arm, "seed": run.seed, "command": run.command,
            "state": run_state(path), "llm": _summary(path).get("llm"),
            "test_episodes": sum(map(len, by_epoch.values())),
            "expected_test_episodes": len(epochs) * tasks,
-           "wall_seconds": round(sum(t["seconds"] for t in timing if t["run"] == run.name), 1)}
+           "wall_seconds": round(sum(t["seconds"] for t in timing if t["run"] == run.name), 1),
+           "_records": records}
     return row, by_epoch
 
 
@@ -164,6 +213,8 @@ def collect(plan: ExperimentPlan, folder: Path, *, config_path: str | None = Non
     for arm in arms:
         arm.pop("_final_tasks")
         arm.pop("_epoch_tasks")
+    for row in runs:
+        row.pop("_records")
     started = sorted(t["started"] for t in timing)
     return {
         "experiment": plan.name, "description": plan.description, "smoke": plan.smoke,
@@ -205,6 +256,8 @@ def _arm_results(arm: Any, data: dict, runs: list[dict], stats: dict) -> dict:
             final_tasks = tasks if epoch == data["epochs"][-1] else final_tasks
     final = curve[-1] if curve and curve[-1]["epoch"] == data["epochs"][-1] else None
     last = [run.get(data["epochs"][-1], {}) for run in data["runs"]]
+    latest = curve[-1]["epoch"] if curve else None
+    counts = [behaviour_counts(r["_records"], latest) for r in mine]
     episodes = [record for run in last for record in run.values()]
     steps = sum(r["n_steps"] for r in episodes)
     return {
@@ -215,6 +268,8 @@ def _arm_results(arm: Any, data: dict, runs: list[dict], stats: dict) -> dict:
         "noop_share": round(sum(r["noops"] for r in episodes) / steps, 4) if steps else None,
         "llm_calls_per_episode": (round(sum(r["llm_calls"] for r in episodes) / len(episodes), 2)
                                   if episodes else None),
+        "behaviour": {"test_epoch": latest, **behaviour(
+            {key: sum(c[key] for c in counts) for key in BEHAVIOUR_COUNTS})},
         "_final_tasks": final_tasks, "_epoch_tasks": epoch_tasks,
     }
 
@@ -278,6 +333,25 @@ def curve_rows(results: dict) -> tuple[list[str], list[list[Any]]]:
     return headers, rows
 
 
+def behaviour_rows(results: dict) -> tuple[list[str], list[list[Any]]]:
+    headers = ["arm", "test epoch", "ended before the step limit", "repeated actions",
+               "training episodes", "returned 0", "exploration steps"]
+
+    def share(value: float | None) -> str:
+        return "-" if value is None else f"{100 * value:.0f}%"
+
+    rows = []
+    for arm in results["arms"]:
+        found = arm.get("behaviour")
+        if not found or not (found["test_episodes"] or found["train_episodes"]):
+            continue
+        epoch = "-" if found["test_epoch"] is None else found["test_epoch"]
+        rows.append([arm["name"], epoch, share(found["ended_share"]),
+                     share(found["repeat_share"]), found["train_episodes"] or "-",
+                     share(found["train_zero_share"]), share(found["explored_share"])])
+    return headers, rows
+
+
 def header_lines(results: dict) -> list[str]:
     """The facts a reader needs before the numbers (Markdown list items)."""
     stats = results["statistics"]
@@ -318,6 +392,14 @@ def markdown(results: dict, *, images: str = "", heading: str = "#") -> str:
     if any(point["epoch"] for arm in results["arms"] for point in arm["curve"]):
         lines += [f"{heading}# Per epoch (test passes)", "",
                   table(*curve_rows(results), markdown=True), ""]
+    headers, rows = behaviour_rows(results)
+    if rows:
+        lines += [f"{heading}# Behaviour", "", table(headers, rows, markdown=True), "",
+                  "Test columns: the latest test pass (its episodes that ended before the step "
+                  "limit, e.g. with a purchase; its steps that repeat an action the episode had "
+                  "already taken, i.e. loops). Training columns: all training passes (episodes "
+                  "whose rewards summed to 0 teach the memory nothing but zeros; steps that were "
+                  "random exploration, `--explore`).", ""]
     lines += [f"![Test results per epoch]({images}curves.png)", ""]
     if results["comparisons"]:
         lines += [f"![Paired differences]({images}differences.png)", ""]

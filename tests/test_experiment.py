@@ -143,6 +143,18 @@ def test_a_small_grid_end_to_end(workdir, capsys):
             assert interval["low"] <= interval["estimate"] <= interval["high"]
         assert [p["epoch"] for p in arm["curve"]] == ([1, 2] if last else [0])
     assert arms["no-discouraged"]["own"] == {"no-discouraged": True}
+    # behaviour: counted again here from the episodes
+    for name, arm in arms.items():
+        records = episodes(folder / "runs" / f"{name}-seed0")
+        last = [r for r in records if r["split"] == "test" and r["epoch"] == arm["final"]["epoch"]]
+        train = [r for r in records if r["split"] == "train"]
+        found = arm["behaviour"]
+        assert found["test_epoch"] == arm["final"]["epoch"] and found["test_episodes"] == 4
+        assert found["test_ended"] == sum(r["terminated"] for r in last)
+        assert found["test_steps"] == sum(len(r["steps"]) for r in last)
+        assert found["train_episodes"] == len(train) == (4 if name.startswith(("rememberer", "no-")) else 0)
+        assert found["train_zero"] == sum(r["total_reward"] == 0 for r in train)
+        assert found["train_explored"] == 0
 
     # comparisons: the baseline with the same exemplar set (not among the baseline's own arms),
     # and the ablation also to the full method
@@ -168,6 +180,7 @@ def test_a_small_grid_end_to_end(workdir, capsys):
     md = (folder / "results" / "results.md").read_text()
     assert "| rememberer-E1 | rememberer |" in md and "| rememberer-E1 | llm-only-E1 | 4 |" in md
     assert "500 bootstrap resamples (seed 0)" in md and "Command: `rememberer experiment" in md
+    assert "## Behaviour" in md and "| llm-only-E0 | 0 |" in md
     html = (folder / "results" / "results.html").read_text()
     assert html.count("data:image/png;base64,") == 2 and "no-discouraged" in html
     for name in ("curves.png", "differences.png"):
@@ -371,3 +384,32 @@ def test_the_headline_row_is_rememberer_against_llm_only_from_the_results_file()
     # an arm still training: its latest test pass, marked by its epoch
     arms["rememberer"]["epochs"] = [1, 2, 3]
     assert headline_rows([results])[1][0][2] == "1 of 3"
+
+
+def test_behaviour_counts_on_hand_made_episodes():
+    """Loops are steps repeating an action the episode already took; training episodes whose
+    rewards sum to 0 and exploration steps are counted over every training pass."""
+    from agent.experiment_report import behaviour, behaviour_counts, repeated_steps
+
+    def episode(split, epoch, actions, total, terminated, explored=()):
+        return {"split": split, "epoch": epoch, "n_steps": len(actions), "total_reward": total,
+                "terminated": terminated,
+                "steps": [{"action": a, **({"explored": True} if i in explored else {})}
+                          for i, a in enumerate(actions)]}
+
+    loop = ["search[a]", "click[x]", "click[back to search]", "search[a]", "click[x]"]
+    assert repeated_steps(episode("test", 1, loop, 0.0, False)) == 2
+    records = [
+        episode("train", 1, ["search[a]", "click[buy now]"], 0.5, True, explored={1}),
+        episode("train", 2, loop, 0.0, False, explored={0, 3}),
+        episode("test", 1, loop, 0.0, False),
+        episode("test", 2, loop, 0.0, False),
+        episode("test", 2, ["search[b]", "click[y]", "click[buy now]"], 1.0, True),
+    ]
+    counts = behaviour_counts(records, 2)
+    assert counts == {"test_episodes": 2, "test_ended": 1, "test_steps": 8, "test_repeats": 2,
+                      "train_episodes": 2, "train_zero": 1, "train_steps": 7, "train_explored": 3}
+    shares = behaviour(counts)
+    assert (shares["ended_share"], shares["repeat_share"]) == (0.5, 0.25)
+    assert (shares["train_zero_share"], shares["explored_share"]) == (0.5, round(3 / 7, 4))
+    assert behaviour(behaviour_counts([], None))["ended_share"] is None
