@@ -49,6 +49,8 @@ def play_episode(spec: EnvSpec, env: Any, policy: Any, task: int, *, episode: st
             "completion_tokens": decision.completion_tokens,
             "exemplar_scores": [round(s, 4) for s in decision.exemplar_scores],
             **({"explored": True} if decision.explored else {}),
+            **({"encouraged": decision.encouraged, "discouraged": decision.discouraged}
+               if decision.encouraged or decision.discouraged else {}),
         })
         if decision.parse_ok:
             transitions.append(Transition(decision.state, decision.action, reward, decision.reason))

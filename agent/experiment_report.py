@@ -116,6 +116,7 @@ def _paired(mine: dict[int, tuple[float, float]], theirs: dict[int, tuple[float,
 # --- behaviour: where the memory helps or fails, read off the episodes --------------------------
 
 BEHAVIOUR_COUNTS = ("test_episodes", "test_ended", "test_steps", "test_repeats",
+                    "test_advised", "test_followed", "test_against",
                     "train_episodes", "train_zero", "train_steps", "train_explored")
 
 
@@ -132,15 +133,20 @@ def repeated_steps(record: dict) -> int:
 
 def behaviour_counts(records: Sequence[dict], test_epoch: int | None) -> dict[str, int]:
     """Counts behind the behaviour table: the test pass of `test_epoch` (episodes that ended
-    before the step limit, steps that repeat an earlier action) and every training pass
+    before the step limit, steps that repeat an earlier action, steps that took an action the
+    prompt's advice Encouraged or Discouraged, word for word) and every training pass
     (episodes whose rewards summed to 0, which teach the memory only zeros; exploration steps)."""
     test = [r for r in records if r["split"] == "test" and r["epoch"] == test_epoch]
     train = [r for r in records if r["split"] == "train"]
+    advised = [s for r in test for s in r["steps"] if s.get("encouraged")]  # logged from 2026-11-30 on
     return {
         "test_episodes": len(test),
         "test_ended": sum(bool(r["terminated"]) for r in test),
         "test_steps": sum(r["n_steps"] for r in test),
         "test_repeats": sum(map(repeated_steps, test)),
+        "test_advised": len(advised),
+        "test_followed": sum(s["action"] in s["encouraged"] for s in advised),
+        "test_against": sum(s["action"] in s.get("discouraged", ()) for s in advised),
         "train_episodes": len(train),
         "train_zero": sum(r["total_reward"] == 0 for r in train),
         "train_steps": sum(r["n_steps"] for r in train),
@@ -157,6 +163,8 @@ def behaviour(counts: dict[str, int]) -> dict[str, Any]:
     return {**counts,
             "ended_share": _share(counts["test_ended"], counts["test_episodes"]),
             "repeat_share": _share(counts["test_repeats"], counts["test_steps"]),
+            "followed_share": _share(counts["test_followed"], counts["test_advised"]),
+            "against_share": _share(counts["test_against"], counts["test_advised"]),
             "train_zero_share": _share(counts["train_zero"], counts["train_episodes"]),
             "explored_share": _share(counts["train_explored"], counts["train_steps"])}
 
@@ -335,6 +343,7 @@ def curve_rows(results: dict) -> tuple[list[str], list[list[Any]]]:
 
 def behaviour_rows(results: dict) -> tuple[list[str], list[list[Any]]]:
     headers = ["arm", "test epoch", "ended before the step limit", "repeated actions",
+               "took an Encouraged action", "took a Discouraged action",
                "training episodes", "returned 0", "exploration steps"]
 
     def share(value: float | None) -> str:
@@ -347,7 +356,8 @@ def behaviour_rows(results: dict) -> tuple[list[str], list[list[Any]]]:
             continue
         epoch = "-" if found["test_epoch"] is None else found["test_epoch"]
         rows.append([arm["name"], epoch, share(found["ended_share"]),
-                     share(found["repeat_share"]), found["train_episodes"] or "-",
+                     share(found["repeat_share"]), share(found.get("followed_share")),
+                     share(found.get("against_share")), found["train_episodes"] or "-",
                      share(found["train_zero_share"]), share(found["explored_share"])])
     return headers, rows
 
@@ -397,7 +407,9 @@ def markdown(results: dict, *, images: str = "", heading: str = "#") -> str:
         lines += [f"{heading}# Behaviour", "", table(headers, rows, markdown=True), "",
                   "Test columns: the latest test pass (its episodes that ended before the step "
                   "limit, e.g. with a purchase; its steps that repeat an action the episode had "
-                  "already taken, i.e. loops). Training columns: all training passes (episodes "
+                  "already taken, i.e. loops; of its steps that had advice, those whose action is "
+                  "word for word one the advice showed as Encouraged, or as Discouraged; - for "
+                  "runs made before the advice was logged). Training columns: all training passes (episodes "
                   "whose rewards summed to 0 teach the memory nothing but zeros; steps that were "
                   "random exploration, `--explore`).", ""]
     lines += [f"![Test results per epoch]({images}curves.png)", ""]

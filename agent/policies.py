@@ -85,6 +85,8 @@ class Decision:
     exemplar_ids: list[str] = field(default_factory=list)  # state ids, in prompt order
     exemplar_scores: list[float] = field(default_factory=list)
     skipped_exemplars: int = 0  # retrieved but over the token budget
+    encouraged: list[str] = field(default_factory=list)  # the advice shown, over all exemplars
+    discouraged: list[str] = field(default_factory=list)
     explored: bool = False  # a random valid action taken instead of asking the model
 
     @property
@@ -222,6 +224,8 @@ class _AdvicePolicy(PromptPolicy):
             exemplar_ids=[item.state_id for item in prompt.exemplars],
             exemplar_scores=[float(item.score) for item in prompt.exemplars],
             skipped_exemplars=len(prompt.skipped),
+            encouraged=[line.action for advice in prompt.advice for line in advice.encouraged],
+            discouraged=[line.action for advice in prompt.advice for line in advice.discouraged],
         )
         return prompt, decision
 

@@ -155,6 +155,9 @@ def test_a_small_grid_end_to_end(workdir, capsys):
         assert found["train_episodes"] == len(train) == (4 if name.startswith(("rememberer", "no-")) else 0)
         assert found["train_zero"] == sum(r["total_reward"] == 0 for r in train)
         assert found["train_explored"] == 0
+        advised = [s for r in last for s in r["steps"] if s.get("encouraged")]
+        assert found["test_advised"] == len(advised) == (0 if name == "react" else found["test_steps"])
+        assert found["test_followed"] == sum(s["action"] in s["encouraged"] for s in advised)
 
     # comparisons: the baseline with the same exemplar set (not among the baseline's own arms),
     # and the ablation also to the full method
@@ -391,11 +394,11 @@ def test_behaviour_counts_on_hand_made_episodes():
     rewards sum to 0 and exploration steps are counted over every training pass."""
     from agent.experiment_report import behaviour, behaviour_counts, repeated_steps
 
-    def episode(split, epoch, actions, total, terminated, explored=()):
+    def episode(split, epoch, actions, total, terminated, explored=(), advice=None):
         return {"split": split, "epoch": epoch, "n_steps": len(actions), "total_reward": total,
                 "terminated": terminated,
-                "steps": [{"action": a, **({"explored": True} if i in explored else {})}
-                          for i, a in enumerate(actions)]}
+                "steps": [{"action": a, **({"explored": True} if i in explored else {}),
+                           **(advice or {})} for i, a in enumerate(actions)]}
 
     loop = ["search[a]", "click[x]", "click[back to search]", "search[a]", "click[x]"]
     assert repeated_steps(episode("test", 1, loop, 0.0, False)) == 2
@@ -404,12 +407,15 @@ def test_behaviour_counts_on_hand_made_episodes():
         episode("train", 2, loop, 0.0, False, explored={0, 3}),
         episode("test", 1, loop, 0.0, False),
         episode("test", 2, loop, 0.0, False),
-        episode("test", 2, ["search[b]", "click[y]", "click[buy now]"], 1.0, True),
+        episode("test", 2, ["search[b]", "click[y]", "click[buy now]"], 1.0, True,
+                advice={"encouraged": ["click[buy now]", "search[b]"], "discouraged": ["click[y]"]}),
     ]
     counts = behaviour_counts(records, 2)
     assert counts == {"test_episodes": 2, "test_ended": 1, "test_steps": 8, "test_repeats": 2,
+                      "test_advised": 3, "test_followed": 2, "test_against": 1,
                       "train_episodes": 2, "train_zero": 1, "train_steps": 7, "train_explored": 3}
     shares = behaviour(counts)
     assert (shares["ended_share"], shares["repeat_share"]) == (0.5, 0.25)
+    assert (shares["followed_share"], shares["against_share"]) == (round(2 / 3, 4), round(1 / 3, 4))
     assert (shares["train_zero_share"], shares["explored_share"]) == (0.5, round(3 / 7, 4))
     assert behaviour(behaviour_counts([], None))["ended_share"] is None

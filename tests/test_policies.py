@@ -322,3 +322,16 @@ def test_exploration_is_reproducible_per_episode_and_differs_between_epochs():
     calls = len(llm.calls)
     again = explored_actions(policy, "run/train/epoch1/task3")
     assert len(llm.calls) - calls == again.count(None)  # the model answers the other steps
+
+
+def test_a_decision_records_the_advice_its_prompt_showed():
+    """The Encouraged / Discouraged actions of the prompt are kept with the decision (the episode
+    log's `encouraged` / `discouraged`, counted by the experiment's behaviour table)."""
+    worked = exemplar("shirt task", "search[shirt]", 0.6, 0.5)
+    llm = ScriptedLLMForTests("search[shirt] -> 0.6 as before")
+    policy, _ = rememberer(llm, [worked], m=1)
+    decision = policy.act(SEARCH_OBS, SEARCH_INFO)
+    assert decision.encouraged == ["search[shirt]"] and len(decision.discouraged) == 1
+    prompt = llm.calls[0]["prompt"]
+    assert f"Discouraged:\n{decision.discouraged[0]} -> 0.0" in prompt
+    assert decision.discouraged[0] != "search[shirt]"
