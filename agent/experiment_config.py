@@ -5,6 +5,7 @@
     baseline = "llm-only"                 # the arm every other arm is compared to (paired)
     seeds = [0]                           # every arm runs once per seed
     resamples = 10000                     # bootstrap resamples (default 10000)
+    headline = true                       # its rows go in the README's results (default true)
 
     [settings]                            # shared by every run: the keys of `rememberer train`
     env = "shop"                          # a registered environment name
@@ -47,8 +48,8 @@ from agent.stats import DEFAULT_LEVEL, DEFAULT_RESAMPLES
 SHARED = ("env", "test-set", "llm", "model", "base-url", "api", "temperature", "seed")
 # Settings the experiment itself decides for each run.
 OWNED = ("name", "run-dir", "memory", "seed")
-TOP_KEYS = ("name", "description", "smoke", "baseline", "seeds", "resamples", "bootstrap-seed",
-            "confidence", "settings", "arm")
+TOP_KEYS = ("name", "description", "smoke", "headline", "baseline", "seeds", "resamples",
+            "bootstrap-seed", "confidence", "settings", "arm")
 ARM_KEYS = ("name", "vary", "compare-to")
 LEARNING_POLICY = "rememberer"
 
@@ -98,6 +99,7 @@ class ExperimentPlan:
     name: str
     description: str
     smoke: bool
+    headline: bool  # the README's results block shows its Rememberer arms (main comparisons)
     path: Path  # the experiment file
     text: str  # its contents, kept with the results
     settings: dict[str, Any]  # [settings] as written (TOML keys)
@@ -158,7 +160,8 @@ def plan_from(data: dict[str, Any], *, path: Path, text: str = "") -> Experiment
                          f"got {seeds!r}")
     plan = ExperimentPlan(
         name=_name(data.get("name", path.stem), path), description=_text(data, "description", path),
-        smoke=_flag(data, "smoke", path), path=path, text=text, settings=settings,
+        smoke=_flag(data, "smoke", path), headline=_flag(data, "headline", path, default=True),
+        path=path, text=text, settings=settings,
         baseline=baseline, seeds=seeds,
         resamples=_whole(data, "resamples", DEFAULT_RESAMPLES, path, low=100),
         bootstrap_seed=_whole(data, "bootstrap-seed", 0, path, low=0),
@@ -280,8 +283,8 @@ def _text(data: dict[str, Any], key: str, path: Path) -> str:
     return " ".join(value.split())
 
 
-def _flag(data: dict[str, Any], key: str, path: Path) -> bool:
-    value = data.get(key, False)
+def _flag(data: dict[str, Any], key: str, path: Path, default: bool = False) -> bool:
+    value = data.get(key, default)
     if not isinstance(value, bool):
         raise AgentError(f"{path}: {key} must be true or false")
     return value

@@ -226,6 +226,7 @@ def collect(plan: ExperimentPlan, folder: Path, *, config_path: str | None = Non
     started = sorted(t["started"] for t in timing)
     return {
         "experiment": plan.name, "description": plan.description, "smoke": plan.smoke,
+        "headline": plan.headline,
         "command": f"rememberer experiment {config_path or plan.path}",
         "env": plan.env, "scoring": scoring_words(plan.env),
         "llm": list(dict.fromkeys(r["llm"] for r in runs if r["llm"])),
@@ -626,14 +627,15 @@ def published(docs: Path) -> list[dict]:
 
 
 def headline_rows(found: Sequence[dict]) -> tuple[list[str], list[list[Any]]]:
-    """One row per Rememberer arm of a published experiment (smoke runs left out) whose baseline
-    is an LLM-only arm: its latest test pass against the baseline's, paired by task. An arm still
-    training shows its latest finished epoch."""
+    """One row per Rememberer arm of a published experiment (smoke runs and experiments with
+    `headline = false`, e.g. the ablations, left out) whose baseline is an LLM-only arm: its
+    latest test pass against the baseline's, paired by task. An arm still training shows its
+    latest finished epoch."""
     headers = ["experiment", "arm", "epoch", "paired tasks", "Rememberer", "LLM-only",
                "Δ (95% CI)", "Δ success, points (95% CI)", "runs finished"]
     rows = []
     for results in found:
-        if results["smoke"]:
+        if results["smoke"] or not results.get("headline", True):
             continue
         arms = {arm["name"]: arm for arm in results["arms"]}
         label = results["scoring"]["score_label"]

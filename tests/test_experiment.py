@@ -387,6 +387,17 @@ def test_the_headline_row_is_rememberer_against_llm_only_from_the_results_file()
     # an arm still training: its latest test pass, marked by its epoch
     arms["rememberer"]["epochs"] = [1, 2, 3]
     assert headline_rows([results])[1][0][2] == "1 of 3"
+    # an experiment declared `headline = false` (the ablations, the exemplar sets) stays off it
+    results["headline"] = False
+    assert headline_rows([results])[1] == []
+
+
+def test_headline_false_is_read_from_the_experiment_file(workdir):
+    from agent.experiment_config import load_plan
+
+    assert load_plan(write(workdir / "main.toml", GRID)).headline is True
+    plan = load_plan(write(workdir / "table.toml", "headline = false\n" + GRID))
+    assert plan.headline is False
 
 
 def test_behaviour_counts_on_hand_made_episodes():
