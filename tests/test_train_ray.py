@@ -143,3 +143,19 @@ def test_ray_workers_with_double_q_leave_the_memory_that_threads_leave(ray_head,
     assert main([*run, "--run-dir", "dq-threads"]) == 0
     assert main([*run, "--run-dir", "dq-ray", "--ray-address", ray_head]) == 0
     assert sides("dq-ray") == sides("dq-threads") and all(sides("dq-ray"))
+
+
+def test_ray_workers_explore_as_threads_do(ray_head, workdir):
+    """--explore: an actor draws the same exploration steps for an episode as a thread would."""
+    from agent.cli import main
+
+    run = ["train", "--env", "webshop", "--llm", "fake", "--train-set", "500:504", "--test-set",
+           "0:1", "--epochs", "1", "--workers", "2", "--name", "same", "--no-progress",
+           "--explore", "0.5"]
+    assert main([*run, "--run-dir", "ex-threads"]) == 0
+    assert main([*run, "--run-dir", "ex-ray", "--ray-address", ray_head]) == 0
+    lines = comparable(episode_lines(workdir / "ex-ray"))
+    assert lines == comparable(episode_lines(workdir / "ex-threads"))
+    assert any(step.get("explored") for record in episode_lines(workdir / "ex-ray")
+               for step in record["steps"])
+    assert memory_state(workdir / "ex-ray" / "memory") == memory_state(workdir / "ex-threads" / "memory")
