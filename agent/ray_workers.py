@@ -43,13 +43,12 @@ class EpisodeWorker:
 
     def play(self, memory: Any, task: int, episode: str, split: str, epoch: int) -> Episode:
         """Play one task against `memory` (a snapshot; Ray hands it over resolved)."""
-        from agent.run_parts import run_policy
+        from agent.run_parts import run_policy, set_pass
 
         if self.policy is None:
             self.policy = run_policy(self.cfg, self.spec, self.llm, memory)
         self.policy.store = memory
-        self.policy.reasons = split == "train"  # as the runner's own passes do
-        self.policy.explore = self.cfg.explore if split == "train" else 0.0
+        set_pass(self.policy, split, self.cfg)  # as the runner's own passes do
         return play_episode(self.spec, self.env, self.policy, task, episode=episode, split=split,
                             epoch=epoch)
 

@@ -37,3 +37,10 @@ def run_policy(cfg: RunConfig, spec: Any, llm: Any, store: Any, name: str | None
     if cfg.max_tokens is not None:
         policy.max_tokens = cfg.max_tokens
     return policy
+
+
+def set_pass(policy: Any, split: str, cfg: RunConfig) -> None:
+    """What changes with the pass: only training keeps the reasons (they go in the memory) and
+    explores (`--explore`); test and --compare passes do neither."""
+    policy.reasons = split == "train"
+    policy.explore = cfg.explore if split == "train" else 0.0

@@ -43,7 +43,7 @@ from agent.episode import Episode, play_episode
 from agent.errors import AgentError
 from agent.report import format_summary, scoring_for, summarize
 from agent.run_config import EXEMPLAR_SETS, Invocation, RunConfig, parse_task_set
-from agent.run_parts import run_policy
+from agent.run_parts import run_policy, set_pass
 from agent.run_folder import (
     CONFIG_FILE, PENDING_FILE, SUMMARY_FILE, RunFolder, transitions_from_json, transitions_to_json,
 )
@@ -362,8 +362,7 @@ class Runner:
         def play(task: int) -> Episode:
             # A pass is named for its split, or (a --compare pass) for the policy it plays.
             policy = self.policy(None if split in ("train", "test") else split)
-            policy.reasons = split == "train"  # only training keeps the reasons, in the memory
-            policy.explore = self.cfg.explore if split == "train" else 0.0
+            set_pass(policy, split, self.cfg)
             return play_episode(self.spec, self.env(), policy, task, episode=ids[task],
                                 split=split, epoch=epoch)
 
