@@ -138,7 +138,8 @@ def behaviour_counts(records: Sequence[dict], test_epoch: int | None) -> dict[st
     (episodes whose rewards summed to 0, which teach the memory only zeros; exploration steps)."""
     test = [r for r in records if r["split"] == "test" and r["epoch"] == test_epoch]
     train = [r for r in records if r["split"] == "train"]
-    advised = [s for r in test for s in r["steps"] if s.get("encouraged")]  # logged from 2026-11-30 on
+    # steps with advice (logged from 2026-11-30 on; older runs count none)
+    advised = [s for r in test for s in r["steps"] if s.get("encouraged")]
     return {
         "test_episodes": len(test),
         "test_ended": sum(bool(r["terminated"]) for r in test),
