@@ -343,6 +343,15 @@ def curve_rows(results: dict) -> tuple[list[str], list[list[Any]]]:
     return headers, rows
 
 
+BEHAVIOUR_NOTE = (
+    "Test columns: the latest test pass (its episodes that the task itself ended before the step "
+    "limit, e.g. by a purchase or a finished command; its steps that repeat an action the episode "
+    "had already taken, i.e. loops; of its steps that had advice, those whose action is word for "
+    "word one the advice showed as Encouraged, or as Discouraged; - for runs made before the "
+    "advice was logged). Training columns: all training passes (episodes whose rewards summed to "
+    "0 teach the memory nothing but zeros; steps that were random exploration, `--explore`).")
+
+
 def behaviour_rows(results: dict) -> tuple[list[str], list[list[Any]]]:
     headers = ["arm", "test epoch", "ended before the step limit", "repeated actions",
                "took an Encouraged action", "took a Discouraged action",
@@ -407,13 +416,7 @@ def markdown(results: dict, *, images: str = "", heading: str = "#") -> str:
     headers, rows = behaviour_rows(results)
     if rows:
         lines += [f"{heading}# Behaviour", "", table(headers, rows, markdown=True), "",
-                  "Test columns: the latest test pass (its episodes that ended before the step "
-                  "limit, e.g. with a purchase; its steps that repeat an action the episode had "
-                  "already taken, i.e. loops; of its steps that had advice, those whose action is "
-                  "word for word one the advice showed as Encouraged, or as Discouraged; - for "
-                  "runs made before the advice was logged). Training columns: all training passes (episodes "
-                  "whose rewards summed to 0 teach the memory nothing but zeros; steps that were "
-                  "random exploration, `--explore`).", ""]
+                  BEHAVIOUR_NOTE, ""]
     lines += [f"![Test results per epoch]({images}curves.png)", ""]
     if results["comparisons"]:
         lines += [f"![Paired differences]({images}differences.png)", ""]
