@@ -173,8 +173,8 @@ def behaviour(counts: dict[str, int]) -> dict[str, Any]:
 # --- collecting -------------------------------------------------------------------------------
 
 def _read_run(run: Any, path: Path, epochs: list[int], tasks: int,
-              timing: list[dict]) -> tuple[dict, dict[int, dict[int, dict]]]:
-    """A run's row of results.json, and its test records by epoch and task."""
+              timing: list[dict]) -> tuple[dict, dict[int, dict[int, dict]], list[dict]]:
+    """A run's row of results.json, its test records by epoch and task, and all its records."""
     by_epoch: dict[int, dict[int, dict]] = {}
     records = episode_records(path)
     for record in records:
@@ -184,9 +184,8 @@ def _read_run(run: Any, path: Path, epochs: list[int], tasks: int,
            "state": run_state(path), "llm": _summary(path).get("llm"),
            "test_episodes": sum(map(len, by_epoch.values())),
            "expected_test_episodes": len(epochs) * tasks,
-           "wall_seconds": round(sum(t["seconds"] for t in timing if t["run"] == run.name), 1),
-           "_records": records}
-    return row, by_epoch
+           "wall_seconds": round(sum(t["seconds"] for t in timing if t["run"] == run.name), 1)}
+    return row, by_epoch, records
 
 
 def collect(plan: ExperimentPlan, folder: Path, *, config_path: str | None = None) -> dict:
@@ -201,9 +200,11 @@ def collect(plan: ExperimentPlan, folder: Path, *, config_path: str | None = Non
     runs, by_arm = [], {}
     for run, inv in planned:
         epochs = list(range(1, inv.config.epochs + 1)) if run.command == "train" else [0]
-        row, by_epoch = _read_run(run, run_dir(folder, run), epochs, tasks, timing)
+        row, by_epoch, records = _read_run(run, run_dir(folder, run), epochs, tasks, timing)
         runs.append(row)
-        by_arm.setdefault(run.arm, {"epochs": epochs, "runs": []})["runs"].append(by_epoch)
+        data = by_arm.setdefault(run.arm, {"epochs": epochs, "runs": [], "records": []})
+        data["runs"].append(by_epoch)
+        data["records"].append(records)
     arms = [_arm_results(arm, by_arm[arm.name], runs, stats) for arm in plan.arms]
     named = {arm["name"]: arm for arm in arms}
     comparisons = []
@@ -222,8 +223,6 @@ def collect(plan: ExperimentPlan, folder: Path, *, config_path: str | None = Non
     for arm in arms:
         arm.pop("_final_tasks")
         arm.pop("_epoch_tasks")
-    for row in runs:
-        row.pop("_records")
     started = sorted(t["started"] for t in timing)
     return {
         "experiment": plan.name, "description": plan.description, "smoke": plan.smoke,
@@ -267,7 +266,7 @@ def _arm_results(arm: Any, data: dict, runs: list[dict], stats: dict) -> dict:
     final = curve[-1] if curve and curve[-1]["epoch"] == data["epochs"][-1] else None
     last = [run.get(data["epochs"][-1], {}) for run in data["runs"]]
     latest = curve[-1]["epoch"] if curve else None
-    counts = [behaviour_counts(r["_records"], latest) for r in mine]
+    counts = [behaviour_counts(records, latest) for records in data["records"]]
     episodes = [record for run in last for record in run.values()]
     steps = sum(r["n_steps"] for r in episodes)
     return {
@@ -367,8 +366,8 @@ def behaviour_rows(results: dict) -> tuple[list[str], list[list[Any]]]:
             continue
         epoch = "-" if found["test_epoch"] is None else found["test_epoch"]
         rows.append([arm["name"], epoch, share(found["ended_share"]),
-                     share(found["repeat_share"]), share(found.get("followed_share")),
-                     share(found.get("against_share")), found["train_episodes"] or "-",
+                     share(found["repeat_share"]), share(found["followed_share"]),
+                     share(found["against_share"]), found["train_episodes"] or "-",
                      share(found["train_zero_share"]), share(found["explored_share"])])
     return headers, rows
 

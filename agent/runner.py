@@ -417,7 +417,7 @@ class Runner:
             if report is not None:
                 episode.record["memory_update"] = {"applied": report.applied, "updated": report.updated,
                                                    "added": report.added, "dropped": report.dropped}
-                if getattr(report, "side", ""):
+                if report.side:
                     episode.record["memory_update"]["side"] = report.side
         self.folder.append(*(episode.record for episode in episodes))
         for episode in episodes:
