@@ -178,7 +178,7 @@ def _read_run(run: Any, path: Path, epochs: list[int], tasks: int,
     by_epoch: dict[int, dict[int, dict]] = {}
     records = episode_records(path)
     for record in records:
-        if record.get("split") == "test":
+        if record.get("split") == "test" and record["epoch"] in epochs:  # (not a pass left out)
             by_epoch.setdefault(record["epoch"], {})[record["task"]] = record
     row = {"name": run.name, "arm": run.arm, "seed": run.seed, "command": run.command,
            "state": run_state(path), "llm": _summary(path).get("llm"),
@@ -199,7 +199,7 @@ def collect(plan: ExperimentPlan, folder: Path, *, config_path: str | None = Non
     tasks = len(parse_task_set(test_set, "test-set", task_splits(plan.env)))
     runs, by_arm = [], {}
     for run, inv in planned:
-        epochs = list(range(1, inv.config.epochs + 1)) if run.command == "train" else [0]
+        epochs = inv.config.tested_epochs if run.command == "train" else [0]
         row, by_epoch, records = _read_run(run, run_dir(folder, run), epochs, tasks, timing)
         runs.append(row)
         data = by_arm.setdefault(run.arm, {"epochs": epochs, "runs": [], "records": []})

@@ -37,9 +37,10 @@ RUNS_ROOT = Path("runs")
 
 # Flags that steer this invocation only; they are not settings of the run and not TOML keys.
 CONTROL_DESTS = ("config", "resume", "no_progress", "api_key", "chroma_token", "help")
-# Settings a resumed run may change without changing what it computes.
+# Settings a resumed run may change without changing what it computes (test_every: test passes
+# never change the memory, so it only decides which of them are still played).
 RESUMABLE_CHANGES = ("run_dir", "concurrency", "threads", "timeout", "max_retries", "base_url", "chroma_host",
-                     "chroma_port", "llm_cache", "no_cache", "ray_address")
+                     "chroma_port", "llm_cache", "no_cache", "ray_address", "test_every")
 # Settings only `train` has (`test` neither shows the flags nor minds the keys in a config file).
 TRAIN_ONLY = ("workers", "ray_address")
 _RANGE = re.compile(r"^\s*(\d+)\s*:\s*(\d+)\s*$")
@@ -97,6 +98,12 @@ class RunConfig:
     run_dir: str
     workers: int = 1  # training episodes per synchronous round (1: sequential, the paper's order)
     ray_address: str | None = None  # play the rounds on Ray workers (auto or HOST:PORT)
+    test_every: int = 1  # a test pass after every N-th epoch, and always after the last
+
+    @property
+    def tested_epochs(self) -> list[int]:
+        """The epochs followed by a test pass: every `test_every`-th, and the last."""
+        return [e for e in range(1, self.epochs + 1) if e % self.test_every == 0 or e == self.epochs]
 
     @property
     def effective_lambda(self) -> float:
@@ -152,6 +159,10 @@ def _add_settings(parser: argparse.ArgumentParser, actions: list[argparse.Action
                        help="test tasks: a range A:B or a split name (test) (default: quick set)")
     tasks.add_argument("--epochs", type=int, default=None,
                        help="train-then-test rounds (default: quick setting, 1)")
+    tasks.add_argument("--test-every", type=int, metavar="N", default=1,
+                       help="test after every N-th epoch and always after the last (default 1: "
+                            "after every epoch, the learning curve; N >= --epochs: only after "
+                            "the last, which saves the other test passes)")
     tasks.add_argument("--max-steps", type=int, default=None,
                        help="steps before an episode is cut off (default: the quick setting, 8; "
                             "the paper's is 15)")
@@ -473,6 +484,7 @@ def check(cfg: RunConfig) -> None:
             raise AgentError(f"{name.replace('_', '-')} must be at least {low}, got {value}")
 
     positive("epochs", cfg.epochs)
+    positive("test_every", cfg.test_every)
     positive("max_steps", cfg.max_steps)
     positive("m", cfg.m, 0)
     positive("n_step", cfg.n_step)

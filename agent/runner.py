@@ -9,7 +9,8 @@ A run, as in the paper:
                (--workers N: rounds of N episodes play at once against the memory of the
                round's start — in threads, or on Ray actors with --ray-address — then are
                applied in task order)
-        test   play every test task with the memory frozen (N at a time with --concurrency)
+        test   play every test task with the memory frozen (N at a time with --concurrency);
+               with --test-every N only after every N-th epoch and the last
 
 The run folder (`runs/<name>/`) holds `config.toml` (the settings, to rerun), `episodes.jsonl`
 (one line per finished episode, flushed as it ends), `summary.json` (rewritten after every
@@ -274,7 +275,8 @@ class Runner:
                                 if r["split"] == "train" and r["epoch"] == 1 and r["success"]}
                 tasks = [t for t in train_tasks if epoch == 1 or t not in solved_first]
                 self._pass("train", epoch, tasks, skipped=len(train_tasks) - len(tasks))
-                self._pass("test", epoch, test_tasks)
+                if epoch in cfg.tested_epochs:
+                    self._pass("test", epoch, test_tasks)
         if cfg.compare != "none":  # the same test tasks without the memory: its effect
             self._pass(cfg.compare, 0, test_tasks)
         return self.summary(status="finished")

@@ -61,6 +61,7 @@ vary = { initial-memory = ["E0", "E1"] }
 name = "no-discouraged"
 no-discouraged = true
 compare-to = "rememberer"
+test-every = 2   # tested after the last epoch only
 """
 
 
@@ -117,7 +118,8 @@ def test_a_small_grid_end_to_end(workdir, capsys):
         learns = name.startswith(("rememberer", "no-discouraged"))
         assert summary["command"] == ("train" if learns else "test")
         passes = [(p["split"], p["epoch"]) for p in summary["passes"]]
-        assert passes == ([("train", 1), ("test", 1), ("train", 2), ("test", 2)] if learns
+        assert passes == ([("train", 1), ("train", 2), ("test", 2)] if name == "no-discouraged"
+                          else [("train", 1), ("test", 1), ("train", 2), ("test", 2)] if learns
                           else [("test", 0)])
         assert (run_dir / "config.toml").exists()
     assert json.loads((folder / "runs" / "no-discouraged-seed0" / "summary.json").read_text())[
@@ -141,8 +143,10 @@ def test_a_small_grid_end_to_end(workdir, capsys):
         for key in ("score", "success_rate"):
             interval = arm["final"][key]
             assert interval["low"] <= interval["estimate"] <= interval["high"]
-        assert [p["epoch"] for p in arm["curve"]] == ([1, 2] if last else [0])
-    assert arms["no-discouraged"]["own"] == {"no-discouraged": True}
+        assert [p["epoch"] for p in arm["curve"]] == (
+            [2] if name == "no-discouraged" else [1, 2] if last else [0])
+        assert arm["state"] == "finished"
+    assert arms["no-discouraged"]["own"] == {"no-discouraged": True, "test-every": 2}
     # behaviour: counted again here from the episodes
     for name, arm in arms.items():
         records = episodes(folder / "runs" / f"{name}-seed0")
@@ -292,6 +296,19 @@ def test_resume_skips_finished_runs_and_resumes_an_interrupted_one(workdir, caps
     reference = json.loads((workdir / "reference" / "results" / "results.json").read_text())
     assert results["complete"] and results["arms"] == reference["arms"]
     assert results["comparisons"] == reference["comparisons"]
+
+    # test passes never change the memory: reading the same runs as tested after the last epoch
+    # only (test-every = 2) leaves the final results as they were and the epoch-1 pass out
+    write(config, RESUME_GRID.replace("epochs = 2", "epochs = 2\ntest-every = 2"))
+    code, _, err = run(capsys, config, "--report-only")
+    assert code == 0, err
+    last_only = json.loads((folder / "results" / "results.json").read_text())
+    arm = {a["name"]: a for a in last_only["arms"]}["rememberer"]
+    full = {a["name"]: a for a in results["arms"]}["rememberer"]
+    assert [p["epoch"] for p in arm["curve"]] == [2] and arm["final"] == full["final"]
+    row = next(r for r in last_only["runs"] if r["arm"] == "rememberer")
+    assert row["test_episodes"] == row["expected_test_episodes"] == 3
+    assert last_only["comparisons"] == results["comparisons"]
 
     # a run started with other settings is an error before anything plays
     write(config, RESUME_GRID.replace('name = "rememberer"', 'name = "rememberer"\nm = 3'))

@@ -294,3 +294,24 @@ def test_explore_takes_random_actions_in_training_only(workdir, capsys):
                               "1.5", "--run-dir", "r2")
     assert "explore must be between 0 and 1, got 1.5" in one_error_line(code, err)
     assert not (workdir / "r2").exists()
+
+
+def test_test_every_leaves_out_the_test_passes_between(workdir, capsys):
+    """--test-every 2 with 3 epochs: test passes after epochs 2 and 3 only (the last is always
+    tested); training is unchanged; 0 is one line and no run folder."""
+    code, _, err = in_process(capsys, "train", "--env", "webshop", "--llm", "fake", "--no-cache",
+                              "--train-set", "500:502", "--test-set", "0:2", "--epochs", "3",
+                              "--test-every", "2", "--run-dir", "r", "--no-progress")
+    assert code == 0, err
+    records = [json.loads(line) for line in (workdir / "r" / "episodes.jsonl").read_text().splitlines()]
+    assert sorted({r["epoch"] for r in records if r["split"] == "test"}) == [2, 3]
+    assert {r["epoch"] for r in records if r["split"] == "train"} <= {1, 2, 3}
+    assert [r["epoch"] for r in records if r["split"] == "train"][:2] == [1, 1]
+    summary = json.loads((workdir / "r" / "summary.json").read_text())
+    assert [p["epoch"] for p in summary["passes"] if p["split"] == "test"] == [2, 3]
+    assert summary["final_test"]["epoch"] == 3
+    assert tomllib.loads((workdir / "r" / "config.toml").read_text())["test-every"] == 2
+    code, _, err = in_process(capsys, "train", "--env", "webshop", "--llm", "fake",
+                              "--test-every", "0", "--run-dir", "r2")
+    assert "test-every must be at least 1, got 0" in one_error_line(code, err)
+    assert not (workdir / "r2").exists()
