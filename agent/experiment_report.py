@@ -24,6 +24,7 @@ from typing import Any
 from agent.errors import AgentError
 from agent.experiment import RESULTS_DIR, Overrides, check_runs, read_timing, run_dir, run_state
 from agent.experiment_config import ExperimentPlan, task_splits
+from agent.policies import NO_LLM
 from agent.report import _duration, _html_table, table
 from agent.stats import Interval, bootstrap_mean, paired_difference
 
@@ -229,7 +230,7 @@ def collect(plan: ExperimentPlan, folder: Path, *, config_path: str | None = Non
         "headline": plan.headline,
         "command": f"rememberer experiment {config_path or plan.path}",
         "env": plan.env, "scoring": scoring_words(plan.env),
-        "llm": list(dict.fromkeys(r["llm"] for r in runs if r["llm"])),
+        "llm": list(dict.fromkeys(r["llm"] for r in runs if r["llm"] not in (None, NO_LLM))),
         "settings": plan.settings, "seeds": plan.seeds, "test_set": test_set, "test_tasks": tasks,
         "statistics": {**stats, "method": "percentile bootstrap over test tasks (numpy "
                        "default_rng, linear interpolation); differences resample task indices "

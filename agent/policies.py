@@ -6,6 +6,7 @@ Three policies share one step loop (`PromptPolicy.act`):
   `useful_exemplars`: only states where some action has a positive Q, see below).
 - `LLMOnlyPolicy`: the same prompt with a fixed exemplar set (E0, E1 or E2).
 - `ReActPolicy`: think-then-act prompt with fixed worked steps.
+(`RandomPolicy`, a reference without a model, takes random valid actions through the same loop.)
 
 An answer that cannot be parsed is asked again (up to `max_attempts` in all, each further
 attempt at a higher temperature so that a response cache does not hand back the same text);
@@ -307,7 +308,24 @@ class ReActPolicy(PromptPolicy):
         return REACT_STOP
 
 
-POLICY_NAMES = ("rememberer", "llm-only", "react")
+class RandomPolicy(PromptPolicy):
+    """A reference that needs no model (not in the paper): every step is a random valid action
+    of the state (the spec's `random_action`), drawn from a stream keyed on the seed and the
+    task, so a rerun plays the same episodes. It shows what a task set gives for nothing, the
+    level an LLM policy has to beat."""
+
+    name = "random"
+
+    def _asked(self, state: State) -> Decision:
+        action = self.spec.random_action(state, self.rng)
+        if action is None:  # a state without actions: the environment's no-op
+            return Decision(state=state, action=self.spec.noop, reason="no valid action")
+        return Decision(state=state, action=action, parse_ok=True)
+
+
+POLICY_NAMES = ("rememberer", "llm-only", "react", "random")
+USES_LLM = ("rememberer", "llm-only", "react")  # the policies that ask a model
+NO_LLM = "none"  # the LLM a run names when none of its policies asks one
 
 
 def make_policy(name: str, spec: EnvSpec, llm: LLM, *, store: Retriever | None = None,
@@ -329,4 +347,6 @@ def make_policy(name: str, spec: EnvSpec, llm: LLM, *, store: Retriever | None =
                              no_random=no_random, no_discouraged=no_discouraged, **common)
     if name == "react":
         return ReActPolicy(spec, llm, load_react_exemplars(spec.name, exemplar_set), **common)
+    if name == "random":
+        return RandomPolicy(spec, llm, seed=seed)
     raise AgentError(f"unknown policy {name!r} (known: {', '.join(POLICY_NAMES)})")

@@ -24,7 +24,7 @@ from typing import Any
 
 from agent.errors import AgentError
 from agent.llm import TEST_BACKEND, add_llm_arguments, backend_names
-from agent.policies import POLICY_NAMES
+from agent.policies import POLICY_NAMES, USES_LLM
 from agent.prompts import DEFAULT_TOKEN_BUDGET
 from environments import registry
 
@@ -117,6 +117,11 @@ class RunConfig:
     @property
     def learns(self) -> bool:
         return self.policy == "rememberer"
+
+    @property
+    def asks_llm(self) -> bool:
+        """Some pass of the run asks the model (a random-policy run never does)."""
+        return self.policy in USES_LLM or self.compare in USES_LLM
 
     def memory_path(self) -> Path | None:
         """The embedded memory folder, or None when the memory lives on a Chroma server."""

@@ -41,6 +41,7 @@ from typing import Any
 from tqdm import tqdm
 
 from agent.episode import Episode, play_episode
+from agent.policies import NO_LLM
 from agent.errors import AgentError
 from agent.report import format_summary, scoring_for, summarize
 from agent.run_config import EXEMPLAR_SETS, Invocation, RunConfig, parse_task_set
@@ -261,8 +262,9 @@ class Runner:
     def _run(self) -> dict:
         cfg = self.cfg
         train_tasks, test_tasks = self.task_lists()
-        self._say(f"Run folder: {self.folder.path}   LLM: {self.llm.name}   "
-                  f"memory: {cfg.memory_location() if cfg.learns else '(none: fixed exemplars)'}")
+        memory = (cfg.memory_location() if cfg.learns else
+                  "(none: fixed exemplars)" if cfg.asks_llm else "(none)")
+        self._say(f"Run folder: {self.folder.path}   LLM: {self._llm_name()}   memory: {memory}")
         self.prepare()
         self._load_llm()
         if self.inv.command == "test" or not cfg.learns:
@@ -438,10 +440,15 @@ class Runner:
                       "experiences": self.memory.count()}
         return summarize(self.records, run=cfg.name, run_dir=cfg.run_dir,
                          command=self.inv.command, status=status, env=cfg.env, policy=cfg.policy,
-                         llm=self.llm.name, memory=memory, settings=dataclasses.asdict(cfg),
+                         llm=self._llm_name(), memory=memory, settings=dataclasses.asdict(cfg),
                          skipped=self.skipped)
 
+    def _llm_name(self) -> str:
+        return self.llm.name if self.cfg.asks_llm else NO_LLM
+
     def _load_llm(self) -> None:
+        if not self.cfg.asks_llm:  # a random-policy run: no model to load
+            return
         load = getattr(self.llm, "load", None)
         if callable(load) and getattr(self.llm, "_model", True) is None:
             self._say("Loading the local LLM (the first time it is converted, about a minute) ...")

@@ -54,6 +54,10 @@ name = "react"
 policy = "react"
 
 [[arm]]
+name = "random"
+policy = "random"   # the reference without a model
+
+[[arm]]
 name = "rememberer"
 vary = { initial-memory = ["E0", "E1"] }
 
@@ -104,10 +108,10 @@ def test_a_small_grid_end_to_end(workdir, capsys):
     code, out, err = run(capsys, config, "--no-progress", "--concurrency", "2")
     assert code == 0, err
     folder = workdir / "experiments" / "grid"
-    names = ["llm-only-E0", "llm-only-E1", "react", "rememberer-E0", "rememberer-E1",
+    names = ["llm-only-E0", "llm-only-E1", "react", "random", "rememberer-E0", "rememberer-E1",
              "no-discouraged"]
     assert sorted(p.name for p in (folder / "runs").iterdir()) == sorted(f"{n}-seed0" for n in names)
-    assert "[6/6] no-discouraged-seed0: finished in" in out
+    assert "[7/7] no-discouraged-seed0: finished in" in out
 
     # every run folder is an ordinary run: baselines test once, Rememberer trains for 2 epochs
     for name in names:
@@ -160,13 +164,14 @@ def test_a_small_grid_end_to_end(workdir, capsys):
         assert found["train_zero"] == sum(r["total_reward"] == 0 for r in train)
         assert found["train_explored"] == 0
         advised = [s for r in last for s in r["steps"] if s.get("encouraged")]
-        assert found["test_advised"] == len(advised) == (0 if name == "react" else found["test_steps"])
+        assert found["test_advised"] == len(advised) == (
+            0 if name in ("react", "random") else found["test_steps"])
         assert found["test_followed"] == sum(s["action"] in s["encouraged"] for s in advised)
 
     # comparisons: the baseline with the same exemplar set (not among the baseline's own arms),
     # and the ablation also to the full method
     pairs = [(c["arm"], c["to"]) for c in results["comparisons"]]
-    assert pairs == [("react", "llm-only-E0"),
+    assert pairs == [("react", "llm-only-E0"), ("random", "llm-only-E0"),
                      ("rememberer-E0", "llm-only-E0"), ("rememberer-E1", "llm-only-E1"),
                      ("no-discouraged", "llm-only-E0"), ("no-discouraged", "rememberer-E0")]
     # every test pass of an arm against its first baseline (the learning curve's differences);
@@ -364,6 +369,7 @@ def test_the_committed_experiment_files_are_valid():
         assert tasks >= (50 if path.stem.endswith("-main") else 20)
         policies = {arm.policy for arm in plan.arms}
         assert {"llm-only", "rememberer"} <= policies and plan.baseline == "llm-only"
+        assert ("random" in policies) == path.stem.endswith("-main")  # the no-model reference
         assert all(arm.compare_to for arm in plan.arms if arm.family != "llm-only")
 
 

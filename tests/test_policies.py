@@ -335,3 +335,38 @@ def test_a_decision_records_the_advice_its_prompt_showed():
     prompt = llm.calls[0]["prompt"]
     assert f"Discouraged:\n{decision.discouraged[0]} -> 0.0" in prompt
     assert decision.discouraged[0] != "search[shirt]"
+
+
+# --- the random reference (not in the paper) --------------------------------------------------
+
+class RefusingLLMForTests:
+    """An LLM that fails the test if anything asks it."""
+
+    name = "refusing"
+
+    def complete(self, *args, **kwargs):
+        raise AssertionError("the random policy asked the model")
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+
+def test_the_random_policy_takes_valid_actions_reproducibly_without_a_model():
+    policy = make_policy("random", WEBSHOP, RefusingLLMForTests(), seed=3)
+    valid = {f"click[{label}]" for label in ITEM_PAGE_INFO["available_actions"]}
+
+    def episode(task_info):
+        policy.reset(task_info)
+        return [policy.act(ITEM_PAGE_OBS, task_info) for _ in range(12)]
+
+    decisions = episode(ITEM_PAGE_INFO)
+    actions = [d.action for d in decisions]
+    assert set(actions) <= valid and len(set(actions)) > 1
+    assert all(d.parse_ok and d.llm_calls == 0 and not d.explored for d in decisions)
+    assert [d.action for d in episode(ITEM_PAGE_INFO)] == actions  # a rerun plays the same
+    other_task = {**ITEM_PAGE_INFO, "instruction": TASK + " in green"}
+    assert [d.action for d in episode(other_task)] != actions  # each task its own stream
+    # on the search page: a search for words of the request
+    policy.reset(SEARCH_INFO)
+    action = policy.act(SEARCH_OBS, SEARCH_INFO).action
+    assert action.startswith("search[") and all(w in TASK.lower() for w in action[7:-1].split())

@@ -315,3 +315,35 @@ def test_test_every_leaves_out_the_test_passes_between(workdir, capsys):
                               "--test-every", "0", "--run-dir", "r2")
     assert "test-every must be at least 1, got 0" in one_error_line(code, err)
     assert not (workdir / "r2").exists()
+
+
+def test_the_random_reference_never_asks_a_model(workdir, capsys):
+    """--policy random plays random valid actions: an LLM server that does not exist is never
+    called, the run names no LLM; as --compare it gives the memory's effect over random play."""
+    from tests.conftest import free_port
+
+    nowhere = ["--llm", "openai", "--base-url", f"http://127.0.0.1:{free_port()}/v1",
+               "--max-retries", "1", "--no-cache", "--no-progress"]
+    code, out, err = in_process(capsys, "test", "--env", "wikihow", "--policy", "random",
+                                "--test-set", "0:4", "--max-steps", "5", "--run-dir", "r", *nowhere)
+    assert code == 0, err
+    assert "LLM: none   memory: (none)" in out
+    summary = json.loads((workdir / "r" / "summary.json").read_text())
+    assert summary["llm"] == "none" and summary["policy"] == "random"
+    records = [json.loads(line) for line in (workdir / "r" / "episodes.jsonl").read_text().splitlines()]
+    steps = [s for r in records for s in r["steps"]]
+    assert len(records) == 4 and all(s["llm_calls"] == 0 and s["parse_ok"] for s in steps)
+    assert sum(r["total_reward"] for r in records) == pytest.approx(4 * summary["passes"][0]["score"])
+    # the same seed plays the same episodes
+    code, _, err = in_process(capsys, "test", "--env", "wikihow", "--policy", "random",
+                              "--test-set", "0:4", "--max-steps", "5", "--run-dir", "r2", *nowhere)
+    again = [json.loads(line) for line in (workdir / "r2" / "episodes.jsonl").read_text().splitlines()]
+    assert [[s["action"] for s in r["steps"]] for r in again] == [[s["action"] for s in r["steps"]]
+                                                                  for r in records]
+    code, out, err = in_process(capsys, "train", "--env", "webshop", "--llm", "fake", "--no-cache",
+                                "--train-set", "500:502", "--test-set", "0:3", "--compare",
+                                "random", "--run-dir", "r3", "--no-progress")
+    assert code == 0, err
+    summary = json.loads((workdir / "r3" / "summary.json").read_text())
+    assert summary["llm"] == "fake" and summary["comparison"]["baseline"] == "random"
+    assert [p["split"] for p in summary["passes"]][-1] == "random"
