@@ -41,8 +41,8 @@ from typing import Any
 from tqdm import tqdm
 
 from agent.episode import Episode, play_episode
-from agent.policies import NO_LLM
 from agent.errors import AgentError
+from agent.policies import NO_LLM
 from agent.report import format_summary, scoring_for, summarize
 from agent.run_config import EXEMPLAR_SETS, Invocation, RunConfig, parse_task_set
 from agent.run_parts import run_policy, set_pass
