@@ -118,7 +118,8 @@ def _paired(mine: dict[int, tuple[float, float]], theirs: dict[int, tuple[float,
 
 BEHAVIOUR_COUNTS = ("test_episodes", "test_ended", "test_steps", "test_repeats",
                     "test_advised", "test_followed", "test_against",
-                    "train_episodes", "train_zero", "train_steps", "train_explored")
+                    "train_episodes", "train_zero", "train_steps", "train_explored",
+                    "train_later", "train_replayed")
 
 
 def repeated_steps(record: dict) -> int:
@@ -132,15 +133,32 @@ def repeated_steps(record: dict) -> int:
     return repeats
 
 
+def replayed_episodes(train: Sequence[dict]) -> tuple[int, int]:
+    """Training episodes of a task after its first, and how many of them took step for step the
+    actions of the task's episode in the epoch before: the memory only encouraged what the model
+    had done, so that episode taught it nothing new (a greedy model without exploration)."""
+    before: dict[Any, list[str]] = {}
+    later = replayed = 0
+    for record in sorted(train, key=lambda r: (r["epoch"], r["task"])):
+        actions = [step["action"] for step in record["steps"]]
+        if record["task"] in before:
+            later += 1
+            replayed += actions == before[record["task"]]
+        before[record["task"]] = actions
+    return later, replayed
+
+
 def behaviour_counts(records: Sequence[dict], test_epoch: int | None) -> dict[str, int]:
     """Counts behind the behaviour table: the test pass of `test_epoch` (episodes that ended
     before the step limit, steps that repeat an earlier action, steps that took an action the
     prompt's advice Encouraged or Discouraged, word for word) and every training pass
-    (episodes whose rewards summed to 0, which teach the memory only zeros; exploration steps)."""
+    (episodes whose rewards summed to 0, which teach the memory only zeros; exploration steps;
+    episodes that replayed the epoch before, see `replayed_episodes`)."""
     test = [r for r in records if r["split"] == "test" and r["epoch"] == test_epoch]
     train = [r for r in records if r["split"] == "train"]
     # steps with advice (logged from 2026-11-30 on; older runs count none)
     advised = [s for r in test for s in r["steps"] if s.get("encouraged")]
+    later, replayed = replayed_episodes(train)
     return {
         "test_episodes": len(test),
         "test_ended": sum(bool(r["terminated"]) for r in test),
@@ -153,6 +171,8 @@ def behaviour_counts(records: Sequence[dict], test_epoch: int | None) -> dict[st
         "train_zero": sum(r["total_reward"] == 0 for r in train),
         "train_steps": sum(r["n_steps"] for r in train),
         "train_explored": sum(bool(s.get("explored")) for r in train for s in r["steps"]),
+        "train_later": later,
+        "train_replayed": replayed,
     }
 
 
@@ -168,7 +188,8 @@ def behaviour(counts: dict[str, int]) -> dict[str, Any]:
             "followed_share": _share(counts["test_followed"], counts["test_advised"]),
             "against_share": _share(counts["test_against"], counts["test_advised"]),
             "train_zero_share": _share(counts["train_zero"], counts["train_episodes"]),
-            "explored_share": _share(counts["train_explored"], counts["train_steps"])}
+            "explored_share": _share(counts["train_explored"], counts["train_steps"]),
+            "replayed_share": _share(counts["train_replayed"], counts["train_later"])}
 
 
 # --- collecting -------------------------------------------------------------------------------
@@ -349,13 +370,16 @@ BEHAVIOUR_NOTE = (
     "had already taken, i.e. loops; of its steps that had advice, those whose action is word for "
     "word one the advice showed as Encouraged, or as Discouraged; - for runs made before the "
     "advice was logged). Training columns: all training passes (episodes whose rewards summed to "
-    "0 teach the memory nothing but zeros; steps that were random exploration, `--explore`).")
+    "0 teach the memory nothing but zeros; steps that were random exploration, `--explore`; of a "
+    "task's episodes after its first, those that took exactly the actions of its episode in the "
+    "epoch before, so the memory learned nothing new from them; - where there is none, or in "
+    "results written before the column existed).")
 
 
 def behaviour_rows(results: dict) -> tuple[list[str], list[list[Any]]]:
     headers = ["arm", "test epoch", "ended before the step limit", "repeated actions",
                "took an Encouraged action", "took a Discouraged action",
-               "training episodes", "returned 0", "exploration steps"]
+               "training episodes", "returned 0", "exploration steps", "replayed the epoch before"]
 
     def share(value: float | None) -> str:
         return "-" if value is None else f"{100 * value:.0f}%"
@@ -369,7 +393,8 @@ def behaviour_rows(results: dict) -> tuple[list[str], list[list[Any]]]:
         rows.append([arm["name"], epoch, share(found["ended_share"]),
                      share(found["repeat_share"]), share(found["followed_share"]),
                      share(found["against_share"]), found["train_episodes"] or "-",
-                     share(found["train_zero_share"]), share(found["explored_share"])])
+                     share(found["train_zero_share"]), share(found["explored_share"]),
+                     share(found.get("replayed_share"))])  # (absent in older results files)
     return headers, rows
 
 

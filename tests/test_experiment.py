@@ -163,6 +163,11 @@ def test_a_small_grid_end_to_end(workdir, capsys):
         assert found["train_episodes"] == len(train) == (4 if name.startswith(("rememberer", "no-")) else 0)
         assert found["train_zero"] == sum(r["total_reward"] == 0 for r in train)
         assert found["train_explored"] == 0
+        first = {r["task"]: [s["action"] for s in r["steps"]] for r in train if r["epoch"] == 1}
+        second = [r for r in train if r["epoch"] == 2]
+        assert found["train_later"] == len(second)
+        assert found["train_replayed"] == sum([s["action"] for s in r["steps"]] == first[r["task"]]
+                                              for r in second)
         advised = [s for r in last for s in r["steps"] if s.get("encouraged")]
         assert found["test_advised"] == len(advised) == (
             0 if name in ("react", "random") else found["test_steps"])
@@ -429,7 +434,8 @@ def test_behaviour_counts_on_hand_made_episodes():
     from agent.experiment_report import behaviour, behaviour_counts, repeated_steps
 
     def episode(split, epoch, actions, total, terminated, explored=(), advice=None):
-        return {"split": split, "epoch": epoch, "n_steps": len(actions), "total_reward": total,
+        return {"split": split, "epoch": epoch, "task": len(actions), "n_steps": len(actions),
+                "total_reward": total,
                 "terminated": terminated,
                 "steps": [{"action": a, **({"explored": True} if i in explored else {}),
                            **(advice or {})} for i, a in enumerate(actions)]}
@@ -447,9 +453,29 @@ def test_behaviour_counts_on_hand_made_episodes():
     counts = behaviour_counts(records, 2)
     assert counts == {"test_episodes": 2, "test_ended": 1, "test_steps": 8, "test_repeats": 2,
                       "test_advised": 3, "test_followed": 2, "test_against": 1,
-                      "train_episodes": 2, "train_zero": 1, "train_steps": 7, "train_explored": 3}
+                      "train_episodes": 2, "train_zero": 1, "train_steps": 7, "train_explored": 3,
+                      "train_later": 0, "train_replayed": 0}
     shares = behaviour(counts)
     assert (shares["ended_share"], shares["repeat_share"]) == (0.5, 0.25)
     assert (shares["followed_share"], shares["against_share"]) == (round(2 / 3, 4), round(1 / 3, 4))
     assert (shares["train_zero_share"], shares["explored_share"]) == (0.5, round(3 / 7, 4))
     assert behaviour(behaviour_counts([], None))["ended_share"] is None
+
+
+def test_replayed_training_episodes_are_counted_against_the_epoch_before():
+    """A task's episode replays when its actions equal, step for step, the same task's episode in
+    its latest earlier epoch (epoch 2 may skip a task solved in epoch 1)."""
+    from agent.experiment_report import behaviour, behaviour_counts, replayed_episodes
+
+    def train(epoch, task, actions):
+        return {"split": "train", "epoch": epoch, "task": task, "n_steps": len(actions),
+                "total_reward": 0.5, "terminated": True, "steps": [{"action": a} for a in actions]}
+
+    same, other = ["search[a]", "click[x]", "click[buy now]"], ["search[a]", "click[y]"]
+    records = [train(3, 1, same), train(1, 1, same), train(1, 2, same), train(2, 1, same),
+               train(1, 3, same), train(2, 3, other), train(3, 3, other), train(3, 2, other)]
+    # task 1: epochs 2 and 3 replay; task 2: skipped in epoch 2, changed in 3; task 3: changed, then replayed
+    assert replayed_episodes(records) == (5, 3)
+    assert replayed_episodes(records[:3]) == (1, 1)  # the order in the file does not matter
+    shares = behaviour(behaviour_counts(records, None))
+    assert (shares["train_later"], shares["train_replayed"], shares["replayed_share"]) == (5, 3, 0.6)
