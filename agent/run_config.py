@@ -99,6 +99,7 @@ class RunConfig:
     workers: int = 1  # training episodes per synchronous round (1: sequential, the paper's order)
     ray_address: str | None = None  # play the rounds on Ray workers (auto or HOST:PORT)
     test_every: int = 1  # a test pass after every N-th epoch, and always after the last
+    greedy_test: bool = False  # test passes: useful exemplars and no random advice (set_pass)
 
     @property
     def tested_epochs(self) -> list[int]:
@@ -218,6 +219,10 @@ def _add_settings(parser: argparse.ArgumentParser, actions: list[argparse.Action
                                 "has a positive Q, topped up with the others when there are "
                                 "fewer than m (a small model copies the advice of states where "
                                 "nothing worked)")
+    retrieval.add_argument("--greedy-test", action="store_true", default=False,
+                           help="not in the paper: training keeps the paper's advice (random "
+                                "actions explore), test passes exploit the memory (as "
+                                "--useful-exemplars and --no-random together)")
     retrieval.add_argument("--task-sim-only", action="store_true", default=False,
                            help="ablation: rank exemplars by task similarity only (λ = 1)")
     retrieval.add_argument("--obs-sim-only", action="store_true", default=False,

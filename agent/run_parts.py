@@ -3,6 +3,7 @@ and inside every Ray worker (agent/ray_workers.py), so both play with the same p
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,13 @@ def run_policy(cfg: RunConfig, spec: Any, llm: Any, store: Any, name: str | None
 
 def set_pass(policy: Any, split: str, cfg: RunConfig) -> None:
     """What changes with the pass: only training keeps the reasons (they go in the memory) and
-    explores (`--explore`); test and --compare passes do neither."""
-    policy.reasons = split == "train"
-    policy.explore = cfg.explore if split == "train" else 0.0
+    explores (`--explore`); test and --compare passes do neither. With `--greedy-test`, test and
+    --compare passes also show exemplars where something worked and no random advice."""
+    train = split == "train"
+    policy.reasons = train
+    policy.explore = cfg.explore if train else 0.0
+    greedy = cfg.greedy_test and not train
+    if hasattr(policy, "useful_exemplars"):
+        policy.useful_exemplars = cfg.useful_exemplars or greedy
+    if hasattr(policy, "options"):  # the advice policies
+        policy.options = dataclasses.replace(policy.options, no_random=cfg.no_random or greedy)

@@ -370,3 +370,37 @@ def test_the_random_policy_takes_valid_actions_reproducibly_without_a_model():
     policy.reset(SEARCH_INFO)
     action = policy.act(SEARCH_OBS, SEARCH_INFO).action
     assert action.startswith("search[") and all(w in TASK.lower() for w in action[7:-1].split())
+
+
+# --- --greedy-test: the paper's advice in training, the memory exploited in tests ------------------
+
+def test_greedy_test_explores_in_training_and_exploits_in_test_passes():
+    """set_pass with greedy_test: training passes keep the paper's rule (the most similar states,
+    a random action Encouraged where nothing worked); test and --compare passes show states where
+    something worked and only recorded actions. Without it every pass is the paper's rule."""
+    from types import SimpleNamespace
+
+    from agent.prompts import RANDOM_ENCOURAGED_REASON
+    from agent.run_parts import set_pass
+
+    nothing = [exemplar(f"task {i}", "search[x]", 0.0, 0.9 - i / 100) for i in range(2)]
+    worked = [exemplar("shirt task", "search[shirt]", 0.6, 0.5)]
+
+    def prompts(split, **settings):
+        cfg = SimpleNamespace(**{"explore": 0.0, "no_random": False, "useful_exemplars": False,
+                                 "greedy_test": False, **settings})
+        llm = ScriptedLLMForTests("search[scarf] -> 0.8 ok")
+        policy, _ = rememberer(llm, nothing + worked, m=1)
+        set_pass(policy, split, cfg)
+        policy.act(SEARCH_OBS, SEARCH_INFO)
+        return llm.calls[0]["prompt"]
+
+    for split in ("train", "test", "llm-only"):
+        assert RANDOM_ENCOURAGED_REASON in prompts(split)  # the paper's rule, every pass
+    assert RANDOM_ENCOURAGED_REASON in prompts("train", greedy_test=True)
+    for split in ("test", "llm-only"):
+        greedy = prompts(split, greedy_test=True)
+        assert RANDOM_ENCOURAGED_REASON not in greedy and "search[shirt] -> 0.6" in greedy
+    # the switches it combines still hold in training when set on their own
+    assert RANDOM_ENCOURAGED_REASON not in prompts("train", greedy_test=True, no_random=True)
+    assert "search[shirt] -> 0.6" in prompts("train", greedy_test=True, useful_exemplars=True)

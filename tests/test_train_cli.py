@@ -347,3 +347,24 @@ def test_the_random_reference_never_asks_a_model(workdir, capsys):
     summary = json.loads((workdir / "r3" / "summary.json").read_text())
     assert summary["llm"] == "fake" and summary["comparison"]["baseline"] == "random"
     assert [p["split"] for p in summary["passes"]][-1] == "random"
+
+
+def test_greedy_test_leaves_training_as_the_paper_plays_it(workdir, capsys):
+    """--greedy-test changes test passes only: the training episodes and the memory they leave
+    are those of the paper's rule, action for action."""
+    common = ["train", "--env", "webshop", "--llm", "fake", "--no-cache", "--train-set", "500:503",
+              "--test-set", "0:3", "--epochs", "2", "--no-progress"]
+    for run, extra in (("paper", []), ("greedy", ["--greedy-test"])):
+        code, _, err = in_process(capsys, *common, "--run-dir", run, *extra)
+        assert code == 0, err
+
+    def training(run):
+        records = [json.loads(line) for line in (workdir / run / "episodes.jsonl").read_text().splitlines()]
+        return [(r["epoch"], r["task"], [s["action"] for s in r["steps"]], r["total_reward"])
+                for r in records if r["split"] == "train"]
+
+    assert training("greedy") == training("paper") and training("paper")
+    rows = {run: {k: (m["q"], m["visits"]) for k, m in memory_rows(workdir / run / "memory").items()}
+            for run in ("paper", "greedy")}
+    assert rows["greedy"] == rows["paper"]
+    assert tomllib.loads((workdir / "greedy" / "config.toml").read_text())["greedy-test"] is True
