@@ -402,7 +402,8 @@ def header_lines(results: dict) -> list[str]:
     """The facts a reader needs before the numbers (Markdown list items)."""
     stats = results["statistics"]
     settings = ", ".join(f"`{k} = {json.dumps(v)}`" for k, v in results["settings"].items())
-    wall = (f"{_duration(results['wall_seconds'])} in total "
+    wall = (f"{_duration(results['wall_seconds'])} in total, summed over the run invocations "
+            "that logged their time (a process killed outright logs none) "
             f"({results['first_started'] or '?'} to {results['last_finished'] or '?'})")
     return [
         f"- Command: `{results['command']}`",
@@ -412,9 +413,8 @@ def header_lines(results: dict) -> list[str]:
         f"- Test tasks: {results['test_tasks']} (`test-set = \"{results['test_set']}\"`), the "
         f"same for every arm; seeds: {', '.join(map(str, results['seeds']))}",
         f"- Shared settings: {settings}",
-        f"- Wall time: {wall}" + ("" if results["complete"] else " (of the run invocations that "
-                                  "have ended; **some runs are not finished: the numbers are "
-                                  "partial**)"),
+        f"- Wall time: {wall}" + ("" if results["complete"] else "; **some runs are not "
+                                  "finished: the numbers are partial**"),
         f"- Statistics: {round(100 * stats['level'])}% intervals, {stats['resamples']:,} "
         f"bootstrap resamples (seed {stats['seed']}): {stats['method']}",
     ]

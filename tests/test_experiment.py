@@ -197,6 +197,7 @@ def test_a_small_grid_end_to_end(workdir, capsys):
     md = (folder / "results" / "results.md").read_text()
     assert "| rememberer-E1 | rememberer |" in md and "| rememberer-E1 | llm-only-E1 | 4 |" in md
     assert "500 bootstrap resamples (seed 0)" in md and "Command: `rememberer experiment" in md
+    assert "summed over the run invocations that logged their time" in md
     assert "## Behaviour" in md and "| llm-only-E0 | 0 |" in md
     html = (folder / "results" / "results.html").read_text()
     assert html.count("data:image/png;base64,") == 2 and "no-discouraged" in html
