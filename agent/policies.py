@@ -324,7 +324,7 @@ class RandomPolicy(PromptPolicy):
 
 
 POLICY_NAMES = ("rememberer", "llm-only", "react", "random")
-USES_LLM = ("rememberer", "llm-only", "react")  # the policies that ask a model
+USES_LLM = tuple(name for name in POLICY_NAMES if name != RandomPolicy.name)  # ask a model
 NO_LLM = "none"  # the LLM a run names when none of its policies asks one
 
 
