@@ -51,6 +51,7 @@ def play_episode(spec: EnvSpec, env: Any, policy: Any, task: int, *, episode: st
             **({"explored": True} if decision.explored else {}),
             **({"encouraged": decision.encouraged, "discouraged": decision.discouraged}
                if decision.encouraged or decision.discouraged else {}),
+            **({"carried": decision.carried} if decision.carried else {}),
         })
         if decision.parse_ok:
             transitions.append(Transition(decision.state, decision.action, reward, decision.reason))

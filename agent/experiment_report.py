@@ -118,6 +118,7 @@ def _paired(mine: dict[int, tuple[float, float]], theirs: dict[int, tuple[float,
 
 BEHAVIOUR_COUNTS = ("test_episodes", "test_ended", "test_steps", "test_repeats",
                     "test_advised", "test_followed", "test_against",
+                    "test_carried", "test_took_carried",
                     "train_episodes", "train_zero", "train_steps", "train_explored",
                     "train_later", "train_replayed")
 
@@ -158,6 +159,7 @@ def behaviour_counts(records: Sequence[dict], test_epoch: int | None) -> dict[st
     train = [r for r in records if r["split"] == "train"]
     # steps with advice (logged from 2026-11-30 on; older runs count none)
     advised = [s for r in test for s in r["steps"] if s.get("encouraged")]
+    carried = [s for r in test for s in r["steps"] if s.get("carried")]  # --carry-over
     later, replayed = replayed_episodes(train)
     return {
         "test_episodes": len(test),
@@ -167,6 +169,8 @@ def behaviour_counts(records: Sequence[dict], test_epoch: int | None) -> dict[st
         "test_advised": len(advised),
         "test_followed": sum(s["action"] in s["encouraged"] for s in advised),
         "test_against": sum(s["action"] in s.get("discouraged", ()) for s in advised),
+        "test_carried": len(carried),
+        "test_took_carried": sum(s["action"] in s["carried"] for s in carried),
         "train_episodes": len(train),
         "train_zero": sum(r["total_reward"] == 0 for r in train),
         "train_steps": sum(r["n_steps"] for r in train),
@@ -187,6 +191,7 @@ def behaviour(counts: dict[str, int]) -> dict[str, Any]:
             "repeat_share": _share(counts["test_repeats"], counts["test_steps"]),
             "followed_share": _share(counts["test_followed"], counts["test_advised"]),
             "against_share": _share(counts["test_against"], counts["test_advised"]),
+            "took_carried_share": _share(counts["test_took_carried"], counts["test_carried"]),
             "train_zero_share": _share(counts["train_zero"], counts["train_episodes"]),
             "explored_share": _share(counts["train_explored"], counts["train_steps"]),
             "replayed_share": _share(counts["train_replayed"], counts["train_later"])}
@@ -374,25 +379,32 @@ BEHAVIOUR_NOTE = (
     "task's episodes after its first, those that took exactly the actions of its episode in the "
     "epoch before, so the memory learned nothing new from them; - where there is none, or in "
     "results written before the column existed).")
+CARRIED_NOTE = (
+    " Carried-over column: of the latest test pass's steps that were shown advice carried over "
+    "from memory (`--carry-over`), those whose action is one of it; - for arms without it.")
 
 
 def behaviour_rows(results: dict) -> tuple[list[str], list[list[Any]]]:
+    """The behaviour table; its carried-over column only when some arm used `--carry-over`."""
+    found_by_arm = [(arm["name"], arm.get("behaviour")) for arm in results["arms"]]
+    found_by_arm = [(name, found) for name, found in found_by_arm
+                    if found and (found["test_episodes"] or found["train_episodes"])]
+    carry = any(found.get("took_carried_share") is not None for _, found in found_by_arm)
     headers = ["arm", "test epoch", "ended before the step limit", "repeated actions",
                "took an Encouraged action", "took a Discouraged action",
+               *(["took a carried-over action"] if carry else []),
                "training episodes", "returned 0", "exploration steps", "replayed the epoch before"]
 
     def share(value: float | None) -> str:
         return "-" if value is None else f"{100 * value:.0f}%"
 
     rows = []
-    for arm in results["arms"]:
-        found = arm.get("behaviour")
-        if not found or not (found["test_episodes"] or found["train_episodes"]):
-            continue
+    for name, found in found_by_arm:
         epoch = "-" if found["test_epoch"] is None else found["test_epoch"]
-        rows.append([arm["name"], epoch, share(found["ended_share"]),
-                     share(found["repeat_share"]), share(found["followed_share"]),
-                     share(found["against_share"]), found["train_episodes"] or "-",
+        rows.append([name, epoch, share(found["ended_share"]), share(found["repeat_share"]),
+                     share(found["followed_share"]), share(found["against_share"]),
+                     *([share(found.get("took_carried_share"))] if carry else []),
+                     found["train_episodes"] or "-",
                      share(found["train_zero_share"]), share(found["explored_share"]),
                      share(found.get("replayed_share"))])  # (absent in older results files)
     return headers, rows
@@ -440,8 +452,8 @@ def markdown(results: dict, *, images: str = "", heading: str = "#") -> str:
                   table(*curve_rows(results), markdown=True), ""]
     headers, rows = behaviour_rows(results)
     if rows:
-        lines += [f"{heading}# Behaviour", "", table(headers, rows, markdown=True), "",
-                  BEHAVIOUR_NOTE, ""]
+        note = BEHAVIOUR_NOTE + (CARRIED_NOTE if "took a carried-over action" in headers else "")
+        lines += [f"{heading}# Behaviour", "", table(headers, rows, markdown=True), "", note, ""]
     lines += [f"![Test results per epoch]({images}curves.png)", ""]
     if results["comparisons"]:
         lines += [f"![Paired differences]({images}differences.png)", ""]

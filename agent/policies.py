@@ -88,6 +88,7 @@ class Decision:
     skipped_exemplars: int = 0  # retrieved but over the token budget
     encouraged: list[str] = field(default_factory=list)  # the advice shown, over all exemplars
     discouraged: list[str] = field(default_factory=list)
+    carried: list[str] = field(default_factory=list)  # advice carried over to this state
     explored: bool = False  # a random valid action taken instead of asking the model
 
     @property
@@ -208,10 +209,13 @@ class _AdvicePolicy(PromptPolicy):
     """Shared by Rememberer and LLM-only: the encouraged/discouraged prompt."""
 
     def __init__(self, spec: EnvSpec, llm: LLM, *, no_random: bool = False,
-                 no_discouraged: bool = False, **kwargs: Any):
+                 no_discouraged: bool = False, carry_over: bool = False, **kwargs: Any):
         super().__init__(spec, llm, **kwargs)
+        if carry_over and spec.carry_over is None:
+            raise AgentError(f"{spec.name} cannot carry actions over from one state to another; "
+                             "drop --carry-over")
         self.options = PromptOptions(token_budget=self.token_budget, no_random=no_random,
-                                     no_discouraged=no_discouraged)
+                                     no_discouraged=no_discouraged, carry_over=carry_over)
 
     def _exemplars(self, state: State) -> list[RetrievedState]:
         raise NotImplementedError
@@ -227,6 +231,7 @@ class _AdvicePolicy(PromptPolicy):
             skipped_exemplars=len(prompt.skipped),
             encouraged=[line.action for advice in prompt.advice for line in advice.encouraged],
             discouraged=[line.action for advice in prompt.advice for line in advice.discouraged],
+            carried=[line.action for line in prompt.carried],
         )
         return prompt, decision
 
@@ -330,7 +335,8 @@ NO_LLM = "none"  # the LLM a run names when none of its policies asks one
 
 def make_policy(name: str, spec: EnvSpec, llm: LLM, *, store: Retriever | None = None,
                 exemplar_set: str = "E0", m: int = 2, lam: float = 0.5, no_random: bool = False,
-                no_discouraged: bool = False, useful_exemplars: bool = False, seed: int = 0,
+                no_discouraged: bool = False, useful_exemplars: bool = False,
+                carry_over: bool = False, seed: int = 0,
                 token_budget: int = DEFAULT_TOKEN_BUDGET, constrain: bool = True) -> PromptPolicy:
     """A policy by name, as the runner's `--policy` flag names them."""
     from agent.exemplars import load_exemplar_states, load_react_exemplars
@@ -341,10 +347,11 @@ def make_policy(name: str, spec: EnvSpec, llm: LLM, *, store: Retriever | None =
             raise AgentError("the rememberer policy needs an experience memory")
         return RemembererPolicy(spec, llm, store, m=m, lam=lam, no_random=no_random,
                                 no_discouraged=no_discouraged, useful_exemplars=useful_exemplars,
-                                **common)
+                                carry_over=carry_over, **common)
     if name == "llm-only":
         return LLMOnlyPolicy(spec, llm, load_exemplar_states(spec.name, exemplar_set),
-                             no_random=no_random, no_discouraged=no_discouraged, **common)
+                             no_random=no_random, no_discouraged=no_discouraged,
+                             carry_over=carry_over, **common)
     if name == "react":
         return ReActPolicy(spec, llm, load_react_exemplars(spec.name, exemplar_set), **common)
     if name == "random":

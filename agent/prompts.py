@@ -13,6 +13,8 @@ Layout (blocks separated by one blank line):
     <exemplar>                           ... most similar last
 
     <new input>
+    Carried over from memory:            only with carry_over (see below)
+    <action> -> <Q, one decimal>
     Encouraged:
 
 The model continues after the final `Encouraged:` line; `STOP` ends its answer where the
@@ -25,6 +27,11 @@ Advice rules for one retrieved state (its recorded actions with their Q values):
   action shown with Q 0.0.
 - `no_random`: encouraged = the top recorded action, discouraged = the bottom one (when there
   are at least two); nothing random.  `no_discouraged`: no Discouraged part at all.
+- `carry_over` (not in the paper): the recorded actions with Q > 0 of the exemplars, translated
+  by the environment (`spec.carry_over`) into the actions that do the same in the new state, are
+  listed under the new input (at most `MAX_CARRIED`, best exemplar first, highest Q first). An
+  exemplar's own advice names elements of *its* state (a WikiHow element id); a small model
+  copies it word for word into a state where that id is something else.
 
 Exemplars enter best first while exemplars + input fit the token budget; one that does not fit is
 skipped whole, never cut.
@@ -45,6 +52,8 @@ STOP = ("Discouraged", "\n\n")
 DEFAULT_TOKEN_BUDGET = 3_700
 ENCOURAGED = "Encouraged:"
 DISCOURAGED = "Discouraged:"
+CARRIED = "Carried over from memory:"
+MAX_CARRIED = 3
 RANDOM_ENCOURAGED_REASON = "Not tried here yet; worth exploring."
 RANDOM_DISCOURAGED_REASON = "Not known to lead anywhere useful here."
 ADVICE_INTRO = ("Below are earlier situations, each followed by the actions that worked out there "
@@ -76,6 +85,7 @@ class PromptOptions:
     token_budget: int = DEFAULT_TOKEN_BUDGET  # exemplars + new input
     no_random: bool = False
     no_discouraged: bool = False
+    carry_over: bool = False
 
 
 def best_first(actions: Sequence[ActionRecord]) -> list[ActionRecord]:
@@ -132,9 +142,28 @@ def render_exemplar(spec: EnvSpec, state: State, advice: Advice,
     return f"{spec.render(state)}\n{render_advice(advice, no_discouraged=no_discouraged)}"
 
 
-def render_query(spec: EnvSpec, state: State) -> str:
-    """The new input, ending where the model is to continue."""
-    return f"{spec.render(state)}\n{ENCOURAGED}\n"
+def carried_advice(spec: EnvSpec, state: State,
+                   retrieved: Sequence[RetrievedState]) -> tuple[AdviceLine, ...]:
+    """The recorded actions with Q > 0 of `retrieved` (best first) as the environment carries
+    them over to `state`; each action once, at most `MAX_CARRIED`."""
+    if spec.carry_over is None:
+        return ()
+    lines: list[AdviceLine] = []
+    for item in retrieved:
+        for record in best_first(item.actions):
+            if record.q <= 0 or len(lines) == MAX_CARRIED:
+                break
+            action = spec.carry_over(record.action, item.state, state)
+            if action and all(line.action != action for line in lines):
+                lines.append(AdviceLine(action, record.q))
+    return tuple(lines)
+
+
+def render_query(spec: EnvSpec, state: State, carried: Sequence[AdviceLine] = ()) -> str:
+    """The new input (with the advice carried over to it, if any), ending where the model is
+    to continue."""
+    advice = [CARRIED, *(line.render() for line in carried)] if carried else []
+    return "\n".join([spec.render(state), *advice, ENCOURAGED]) + "\n"
 
 
 @dataclass
@@ -145,6 +174,7 @@ class Prompt:
     exemplars: list[RetrievedState] = field(default_factory=list)  # in prompt order (best last)
     advice: list[Advice] = field(default_factory=list)  # parallel to `exemplars`
     skipped: list[RetrievedState] = field(default_factory=list)  # did not fit the budget
+    carried: tuple[AdviceLine, ...] = ()  # advice carried over to the new input (carry_over)
     budget_tokens: int = 0  # tokens of exemplars + input as counted against the budget
 
 
@@ -176,7 +206,8 @@ def build_prompt(spec: EnvSpec, state: State, retrieved: Sequence[RetrievedState
     advice = [choose_advice(spec, item, rng, options) for item in retrieved]
     blocks = [render_exemplar(spec, item.state, adv, no_discouraged=options.no_discouraged)
               for item, adv in zip(retrieved, advice)]
-    query = render_query(spec, state)
+    carried = carried_advice(spec, state, retrieved) if options.carry_over else ()
+    query = render_query(spec, state, carried)
     kept, used = fit_budget(blocks, query, count_tokens, options.token_budget)
     order = list(reversed(kept))  # most similar last, right before the new input
     text = join_prompt(spec, [blocks[i] for i in order], query, options)
@@ -185,6 +216,7 @@ def build_prompt(spec: EnvSpec, state: State, retrieved: Sequence[RetrievedState
         exemplars=[retrieved[i] for i in order],
         advice=[advice[i] for i in order],
         skipped=[item for i, item in enumerate(retrieved) if i not in kept],
+        carried=carried,
         budget_tokens=used,
     )
 

@@ -100,6 +100,7 @@ class RunConfig:
     ray_address: str | None = None  # play the rounds on Ray workers (auto or HOST:PORT)
     test_every: int = 1  # a test pass after every N-th epoch, and always after the last
     greedy_test: bool = False  # test passes: useful exemplars and no random advice (set_pass)
+    carry_over: bool = False  # list the exemplars' good actions as they apply to the new state
 
     @property
     def tested_epochs(self) -> list[int]:
@@ -223,6 +224,12 @@ def _add_settings(parser: argparse.ArgumentParser, actions: list[argparse.Action
                            help="not in the paper: training keeps the paper's advice (random "
                                 "actions explore), test passes exploit the memory (as "
                                 "--useful-exemplars and --no-random together)")
+    retrieval.add_argument("--carry-over", action="store_true", default=False,
+                           help="not in the paper: under the new input, list the exemplars' "
+                                "actions with Q > 0 as the environment carries them over to it "
+                                "(WikiHow: the element with the same label, the requested "
+                                "article for the requested article); an id recorded on another "
+                                "screen means something else here")
     retrieval.add_argument("--task-sim-only", action="store_true", default=False,
                            help="ablation: rank exemplars by task similarity only (λ = 1)")
     retrieval.add_argument("--obs-sim-only", action="store_true", default=False,
@@ -514,6 +521,12 @@ def check(cfg: RunConfig) -> None:
     if cfg.compare != "none" and cfg.policy != "rememberer":
         raise AgentError(f"--compare {cfg.compare} compares Rememberer with a baseline; use it "
                          f"with --policy rememberer, not {cfg.policy}")
+    if cfg.carry_over and cfg.policy not in ("rememberer", "llm-only"):
+        raise AgentError(f"--carry-over changes the advice prompt of rememberer and llm-only; "
+                         f"the {cfg.policy} policy has none: drop it")
+    if cfg.carry_over and registry.spec(cfg.env).carry_over is None:
+        raise AgentError(f"{cfg.env} cannot carry actions over from one state to another; drop "
+                         "--carry-over")
     if cfg.task_sim_only and cfg.obs_sim_only:
         raise AgentError("--task-sim-only and --obs-sim-only exclude each other; pick one")
     if cfg.memory is not None and cfg.chroma_host is not None:

@@ -198,6 +198,10 @@ class EnvSpec:
     # name what they click (a title) rather than where a ranking put it (ValueError: not there)
     exemplar_action: Callable[[str, str], str] | None = None
     legacy_identity: Callable[[State], tuple[str, ...]] | None = None  # see `identity`
+    # (remembered action, the state it was taken in, the current state) -> the action doing the
+    # same in the current state, or None; lets `--carry-over` advise across screens whose
+    # element ids differ (environments/wikihow/carry.py)
+    carry_over: Callable[[str, State, State], str | None] | None = None
 
     # --- the environment -----------------------------------------------------------------
     def make(self, **kwargs: Any) -> Any:

@@ -449,18 +449,38 @@ def test_behaviour_counts_on_hand_made_episodes():
         episode("test", 1, loop, 0.0, False),
         episode("test", 2, loop, 0.0, False),
         episode("test", 2, ["search[b]", "click[y]", "click[buy now]"], 1.0, True,
-                advice={"encouraged": ["click[buy now]", "search[b]"], "discouraged": ["click[y]"]}),
+                advice={"encouraged": ["click[buy now]", "search[b]"], "discouraged": ["click[y]"],
+                        "carried": ["click[y]"]}),
     ]
     counts = behaviour_counts(records, 2)
     assert counts == {"test_episodes": 2, "test_ended": 1, "test_steps": 8, "test_repeats": 2,
                       "test_advised": 3, "test_followed": 2, "test_against": 1,
+                      "test_carried": 3, "test_took_carried": 1,
                       "train_episodes": 2, "train_zero": 1, "train_steps": 7, "train_explored": 3,
                       "train_later": 0, "train_replayed": 0}
     shares = behaviour(counts)
     assert (shares["ended_share"], shares["repeat_share"]) == (0.5, 0.25)
     assert (shares["followed_share"], shares["against_share"]) == (round(2 / 3, 4), round(1 / 3, 4))
     assert (shares["train_zero_share"], shares["explored_share"]) == (0.5, round(3 / 7, 4))
+    assert shares["took_carried_share"] == round(1 / 3, 4)
     assert behaviour(behaviour_counts([], None))["ended_share"] is None
+    assert behaviour(behaviour_counts(records[:4], 2))["took_carried_share"] is None  # none shown
+
+
+def test_the_carried_over_column_appears_only_when_an_arm_carried_advice():
+    from agent.experiment_report import behaviour_rows
+
+    def arm(name, took):
+        return {"name": name, "behaviour": {
+            "test_epoch": 1, "test_episodes": 2, "train_episodes": 0, "ended_share": 0.5,
+            "repeat_share": 0.0, "followed_share": None, "against_share": None,
+            "took_carried_share": took, "train_zero_share": None, "explored_share": None}}
+
+    headers, rows = behaviour_rows({"arms": [arm("plain", None)]})
+    assert "took a carried-over action" not in headers and len(rows[0]) == len(headers)
+    headers, rows = behaviour_rows({"arms": [arm("plain", None), arm("carry", 0.25)]})
+    column = headers.index("took a carried-over action")
+    assert [row[column] for row in rows] == ["-", "25%"]
 
 
 def test_replayed_training_episodes_are_counted_against_the_epoch_before():

@@ -404,3 +404,23 @@ def test_greedy_test_explores_in_training_and_exploits_in_test_passes():
     # the switches it combines still hold in training when set on their own
     assert RANDOM_ENCOURAGED_REASON not in prompts("train", greedy_test=True, no_random=True)
     assert "search[shirt] -> 0.6" in prompts("train", greedy_test=True, useful_exemplars=True)
+
+
+def test_llm_only_with_carry_over_adapts_its_fixed_search_exemplar_to_the_task():
+    """E0's WikiHow search exemplar types another topic; carried over to the home screen of a
+    new task it types this task's topic, and the decision logs it."""
+    from environments.wikihow.env import WikiHowEnv
+
+    observation, info = WikiHowEnv().reset(options={"task": 0})
+    topic = info["command"].split("learn ", 1)[1].split(".")[0]
+    llm = ScriptedLLMForTests(f"INPUT(2, {topic}) -> 3.0 search first")
+    policy = make_policy("llm-only", WIKIHOW, llm, carry_over=True)
+    policy.reset(info)
+    decision = policy.act(observation, info)
+    assert decision.carried == [f"INPUT(2, {topic})"]
+    assert f"Carried over from memory:\nINPUT(2, {topic}) -> " in llm.calls[0]["prompt"]
+    plain = make_policy("llm-only", WIKIHOW, ScriptedLLMForTests("GOBACK -> 0.0 x"))
+    plain.reset(info)
+    assert plain.act(observation, info).carried == []
+    with pytest.raises(AgentError, match="webshop cannot carry actions over"):
+        make_policy("llm-only", WEBSHOP, llm, carry_over=True)

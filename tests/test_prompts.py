@@ -277,3 +277,45 @@ def test_unknown_profile_is_a_user_error():
     assert get_profile("WebShop") is WEBSHOP and get_profile("wikihow") is WIKIHOW
     with pytest.raises(UnknownEnvironmentError, match="unknown environment 'alfworld'"):
         get_profile("alfworld")
+
+
+# --- carry-over (not in the paper) ------------------------------------------------------------
+
+def carrying(mapping: dict[str, str | None]):
+    """WebShop's spec with a hand-made carry-over: `mapping[action]` (absent: not carried)."""
+    import dataclasses
+
+    return dataclasses.replace(WEBSHOP, carry_over=lambda action, source, target: mapping.get(action))
+
+
+def test_carried_advice_lists_positive_actions_best_exemplar_first_under_the_new_input():
+    profile = carrying({"click[a]": "click[b0aaa11111]", "click[b]": "click[next >]",
+                        "click[c]": "click[b0aaa11111]", "click[zero]": "click[back to search]"})
+    best = retrieved(shop_state("i need green tea"), ("click[b]", 0.5), ("click[a]", 2.0),
+                     ("click[zero]", 0.0), score=0.9)
+    second = retrieved(shop_state("i want a lamp"), ("click[c]", 3.0), ("click[gone]", 1.0), score=0.2)
+    prompt = build([best, second], options=PromptOptions(carry_over=True), profile=profile)
+    # best exemplar's actions by Q, then the second's; a repeat and an uncarried action dropped,
+    # and a Q of 0 never carried
+    assert [line.action for line in prompt.carried] == ["click[b0aaa11111]", "click[next >]"]
+    assert prompt.text.endswith("- click[b0bbb22222]\nCarried over from memory:\n"
+                                "click[b0aaa11111] -> 2.0\nclick[next >] -> 0.5\n"
+                                f"{ENCOURAGED}\n")
+    # the exemplars' own advice is unchanged
+    assert "Encouraged:\nclick[a] -> 2.0 why click[a]" in prompt.text
+
+
+def test_carried_advice_stops_at_three_lines():
+    profile = carrying({f"click[{n}]": f"search[{n}]" for n in "abcde"})
+    item = retrieved(shop_state(), *[(f"click[{n}]", 1.0 + i) for i, n in enumerate("abcde")])
+    prompt = build([item], options=PromptOptions(carry_over=True), profile=profile)
+    assert [line.action for line in prompt.carried] == ["search[e]", "search[d]", "search[c]"]
+
+
+def test_without_the_option_or_the_environment_hook_nothing_is_carried():
+    profile = carrying({"click[a]": "click[b0aaa11111]"})
+    item = retrieved(shop_state("i need green tea"), ("click[a]", 2.0))
+    plain = build([item], profile=profile)
+    assert not plain.carried and "Carried over" not in plain.text
+    assert plain.text == build([item], profile=WEBSHOP, options=PromptOptions(carry_over=True)).text
+    assert WEBSHOP.carry_over is None

@@ -368,3 +368,41 @@ def test_greedy_test_leaves_training_as_the_paper_plays_it(workdir, capsys):
             for run in ("paper", "greedy")}
     assert rows["greedy"] == rows["paper"]
     assert tomllib.loads((workdir / "greedy" / "config.toml").read_text())["greedy-test"] is True
+
+
+def test_carry_over_needs_an_advice_policy_and_an_environment_that_offers_it(workdir, capsys):
+    code, _, err = in_process(capsys, "train", "--env", "webshop", "--llm", "fake",
+                              "--carry-over", "--run-dir", "r")
+    assert "webshop cannot carry actions over" in one_error_line(code, err)
+    code, _, err = in_process(capsys, "test", "--env", "wikihow", "--llm", "fake",
+                              "--policy", "react", "--carry-over", "--run-dir", "r")
+    assert "the react policy has none" in one_error_line(code, err)
+    assert not (workdir / "r").exists()
+
+
+def test_carry_over_shows_the_memory_s_article_clicks_where_the_article_is_now(workdir, capsys):
+    """WikiHow with --carry-over: test steps are shown the memory's good actions carried over to
+    their own screen; replaying the episodes, every carried click on a results page opens the
+    article the command asks for, wherever the page lists it."""
+    from environments.wikihow.env import WikiHowEnv
+    from environments.wikihow.oracle import parse_screen
+
+    code, _, err = in_process(capsys, "train", "--env", "wikihow", "--llm", "fake", "--no-cache",
+                              "--train-set", "70:73", "--test-set", "0:4", "--epochs", "1",
+                              "--carry-over", "--no-progress", "--run-dir", "carry")
+    assert code == 0, err
+    assert tomllib.loads((workdir / "carry" / "config.toml").read_text())["carry-over"] is True
+    records = [json.loads(line) for line in (workdir / "carry" / "episodes.jsonl").read_text().splitlines()]
+    env, article_clicks = WikiHowEnv(), 0
+    for record in (r for r in records if r["split"] == "test"):
+        observation, info = env.reset(options={"task": record["task"]})
+        for step in record["steps"]:
+            wanted = re.fullmatch(r'Access the article "(.+)"', info["instruction"])
+            for action in step.get("carried", []):
+                clicked = re.fullmatch(r"CLICK\((\d+)\)", action)
+                if wanted and clicked:
+                    label = next(e.text for e in parse_screen(observation) if e.id == int(clicked.group(1)))
+                    assert label == wanted.group(1)
+                    article_clicks += 1
+            observation, _, _, _, info = env.step(step["action"])
+    assert article_clicks > 0

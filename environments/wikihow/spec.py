@@ -21,6 +21,7 @@ from environments.spec import (
 from environments.state import State
 from environments.syntax import ActionSyntax
 from environments.wikihow.actions import action_patterns, screen_targets
+from environments.wikihow.carry import carry_over
 from environments.wikihow.exemplar_scripts import SCRIPTS, resolve
 
 NAME = "wikihow"
@@ -288,4 +289,5 @@ SPEC = EnvSpec(
     exemplar_scripts=SCRIPTS,
     exemplar_action=resolve,
     legacy_identity=legacy_identity,
+    carry_over=carry_over,
 )
