@@ -31,7 +31,9 @@ Advice rules for one retrieved state (its recorded actions with their Q values):
   by the environment (`spec.carry_over`) into the actions that do the same in the new state, are
   listed under the new input (at most `MAX_CARRIED`, best exemplar first, highest Q first). An
   exemplar's own advice names elements of *its* state (a WikiHow element id); a small model
-  copies it word for word into a state where that id is something else.
+  copies it word for word into a state where that id is something else. Each exemplar block
+  gets the same section, its own actions carried over to itself, so that every block has the
+  layout of the new input and the model sees what the section is for.
 
 Exemplars enter best first while exemplars + input fit the token budget; one that does not fit is
 skipped whole, never cut.
@@ -137,9 +139,14 @@ def render_advice(advice: Advice, *, no_discouraged: bool = False) -> str:
     return "\n".join(lines)
 
 
+def render_carried(carried: Sequence[AdviceLine]) -> list[str]:
+    return [CARRIED, *(line.render() for line in carried)] if carried else []
+
+
 def render_exemplar(spec: EnvSpec, state: State, advice: Advice,
-                    *, no_discouraged: bool = False) -> str:
-    return f"{spec.render(state)}\n{render_advice(advice, no_discouraged=no_discouraged)}"
+                    *, no_discouraged: bool = False, carried: Sequence[AdviceLine] = ()) -> str:
+    return "\n".join([spec.render(state), *render_carried(carried),
+                      render_advice(advice, no_discouraged=no_discouraged)])
 
 
 def carried_advice(spec: EnvSpec, state: State,
@@ -162,8 +169,7 @@ def carried_advice(spec: EnvSpec, state: State,
 def render_query(spec: EnvSpec, state: State, carried: Sequence[AdviceLine] = ()) -> str:
     """The new input (with the advice carried over to it, if any), ending where the model is
     to continue."""
-    advice = [CARRIED, *(line.render() for line in carried)] if carried else []
-    return "\n".join([spec.render(state), *advice, ENCOURAGED]) + "\n"
+    return "\n".join([spec.render(state), *render_carried(carried), ENCOURAGED]) + "\n"
 
 
 @dataclass
@@ -204,7 +210,11 @@ def build_prompt(spec: EnvSpec, state: State, retrieved: Sequence[RetrievedState
                  options: PromptOptions = PromptOptions()) -> Prompt:
     """The Rememberer / LLM-only prompt for `state`; `retrieved` is best first."""
     advice = [choose_advice(spec, item, rng, options) for item in retrieved]
-    blocks = [render_exemplar(spec, item.state, adv, no_discouraged=options.no_discouraged)
+    def own(item: RetrievedState) -> tuple[AdviceLine, ...]:
+        return carried_advice(spec, item.state, [item]) if options.carry_over else ()
+
+    blocks = [render_exemplar(spec, item.state, adv, no_discouraged=options.no_discouraged,
+                              carried=own(item))
               for item, adv in zip(retrieved, advice)]
     carried = carried_advice(spec, state, retrieved) if options.carry_over else ()
     query = render_query(spec, state, carried)

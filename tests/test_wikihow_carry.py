@@ -80,6 +80,21 @@ def test_the_requested_article_carries_over_to_where_it_is_listed_now(env):
     assert moved > 0  # the ids differ, so copying the remembered id would be wrong there
 
 
+def test_a_click_on_a_result_s_views_or_bullet_counts_as_a_click_on_its_title(env):
+    """Every part of a result's row opens it; the model often clicks the views count."""
+    source, target = after_search(env, 70), after_search(env, 0)
+    screen = parse_screen(source.observation)
+    title = next(e for e in screen if e.text == requested_article(source))
+    row = [e for e in screen if title.id < e.id <= title.id + 5]
+    assert any(e.text.endswith(" views") for e in row) and any(e.text == "\u2022" for e in row)
+    for part in row:
+        assert carry_over(f"CLICK({part.id})", source, target) == \
+            click_on(target, requested_article(target))
+    # a part of another result's row is another result: not carried
+    other = next(e for e in screen if e.id > title.id + 6 and e.text.endswith(" views"))
+    assert carry_over(f"CLICK({other.id})", source, target) is None
+
+
 def test_another_result_is_not_carried(env):
     source = after_search(env, 70)
     other = next(e.text for e in parse_screen(source.observation)

@@ -5,7 +5,9 @@ article is the 3rd search result for one task and the 9th for the next. What an 
 better told by the element's label. So a remembered `CLICK(i)` becomes the label of element i on
 the remembered screen; a label that is one of the remembered command's named things (its article
 title, author, category or search topic) becomes the same kind of thing of the current command;
-and the carried action clicks the element with that label on the current screen. An `INPUT` of
+and the carried action clicks the element with that label on the current screen. Every part of
+a search result's row (its bullets, views, dates) opens the result, so a click on one of them
+counts as a click on the row's title. An `INPUT` of
 the remembered search topic becomes an `INPUT` of the current one. Scrolling and going back need
 no element and carry over as they are. Whatever has no counterpart on the current screen is not
 carried (None).
@@ -20,6 +22,8 @@ from environments.wikihow.actions import Action, parse_action
 from environments.wikihow.oracle import ScreenElement, parse_command, parse_screen
 
 _NAME_VALUE = re.compile(r"^(?P<name>[^:]{1,40}):\s")  # "Last Updated: July 5, 2019"
+# the parts of a search result's row after its title (screens.py: `_search`)
+_ROW_DETAIL = re.compile(r"^(?:\u2022|[\d,]+ views|Updated(?: .+)?|\d+ \w+ ago|Expert Co-Authored)$")
 
 
 def _label(element: ScreenElement) -> str:
@@ -49,6 +53,15 @@ def _element(screen: list[ScreenElement], ident: int) -> ScreenElement | None:
     return next((e for e in screen if e.id == ident), None)
 
 
+def _row_title(screen: list[ScreenElement], element: ScreenElement) -> ScreenElement:
+    """The title of the search result whose row `element` belongs to (itself if it is no row
+    detail)."""
+    earlier = [e for e in screen if e.id <= element.id]
+    while len(earlier) > 1 and _ROW_DETAIL.match(_label(earlier[-1])):
+        earlier.pop()
+    return earlier[-1] if earlier and earlier[-1].clickable else element
+
+
 def _find(screen: list[ScreenElement], label: str, like: ScreenElement) -> ScreenElement | None:
     """The first clickable element labelled `label` (any case); else a `Name: value` label of
     the same name at the same place (a date that differs from article to article)."""
@@ -76,9 +89,12 @@ def carry_over(action: str, source: State, target: State) -> str | None:
         return None
     if parsed.kind in ("scroll", "goback"):
         return action.strip()
-    there = _element(parse_screen(source.observation), parsed.target)
+    screen = parse_screen(source.observation)
+    there = _element(screen, parsed.target)
     if there is None:
         return None
+    if parsed.kind == "click":
+        there = _row_title(screen, there)
     label = _translate(_label(there), source, target)
     if not label:
         return None
