@@ -301,8 +301,12 @@ def test_carried_advice_lists_positive_actions_best_exemplar_first_under_the_new
     assert prompt.text.endswith("- click[b0bbb22222]\nCarried over from memory:\n"
                                 "click[b0aaa11111] -> 2.0\nclick[next >] -> 0.5\n"
                                 f"{ENCOURAGED}\n")
-    # the exemplars' own advice is unchanged
-    assert "Encouraged:\nclick[a] -> 2.0 why click[a]" in prompt.text
+    # each exemplar block has the same section, its own actions carried over to itself, before
+    # its advice as recorded
+    best_block, second_block = prompt.text.split("\n\n")[2], prompt.text.split("\n\n")[1]
+    assert ("Carried over from memory:\nclick[b0aaa11111] -> 2.0\nclick[next >] -> 0.5\n"
+            "Encouraged:\nclick[a] -> 2.0 why click[a]") in best_block
+    assert "Carried over from memory:\nclick[b0aaa11111] -> 3.0\nEncouraged:" in second_block
 
 
 def test_carried_advice_stops_at_three_lines():
