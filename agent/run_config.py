@@ -228,8 +228,10 @@ def _add_settings(parser: argparse.ArgumentParser, actions: list[argparse.Action
                            help="not in the paper: under the new input, list the exemplars' "
                                 "actions with Q > 0 as the environment carries them over to it "
                                 "(WikiHow: the element with the same label, the requested "
-                                "article for the requested article); an id recorded on another "
-                                "screen means something else here")
+                                "article for the requested article; WebShop: the k-th result for "
+                                "the k-th result, the option this request names for the option "
+                                "that one named); an action recorded elsewhere names things of "
+                                "its own page")
     retrieval.add_argument("--task-sim-only", action="store_true", default=False,
                            help="ablation: rank exemplars by task similarity only (λ = 1)")
     retrieval.add_argument("--obs-sim-only", action="store_true", default=False,

@@ -422,5 +422,8 @@ def test_llm_only_with_carry_over_adapts_its_fixed_search_exemplar_to_the_task()
     plain = make_policy("llm-only", WIKIHOW, ScriptedLLMForTests("GOBACK -> 0.0 x"))
     plain.reset(info)
     assert plain.act(observation, info).carried == []
+    import dataclasses
+
+    without = dataclasses.replace(WEBSHOP, carry_over=None)
     with pytest.raises(AgentError, match="webshop cannot carry actions over"):
-        make_policy("llm-only", WEBSHOP, llm, carry_over=True)
+        make_policy("llm-only", without, llm, carry_over=True)

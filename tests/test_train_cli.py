@@ -371,9 +371,9 @@ def test_greedy_test_leaves_training_as_the_paper_plays_it(workdir, capsys):
 
 
 def test_carry_over_needs_an_advice_policy_and_an_environment_that_offers_it(workdir, capsys):
-    code, _, err = in_process(capsys, "train", "--env", "webshop", "--llm", "fake",
+    code, _, err = in_process(capsys, "train", "--env", "twx", "--llm", "fake",
                               "--carry-over", "--run-dir", "r")
-    assert "webshop cannot carry actions over" in one_error_line(code, err)
+    assert "twx cannot carry actions over" in one_error_line(code, err)
     code, _, err = in_process(capsys, "test", "--env", "wikihow", "--llm", "fake",
                               "--policy", "react", "--carry-over", "--run-dir", "r")
     assert "the react policy has none" in one_error_line(code, err)
@@ -406,3 +406,25 @@ def test_carry_over_shows_the_memory_s_article_clicks_where_the_article_is_now(w
                     article_clicks += 1
             observation, _, _, _, info = env.step(step["action"])
     assert article_clicks > 0
+
+
+def test_carry_over_on_webshop_offers_only_actions_the_page_allows(workdir, capsys):
+    """Replaying a --carry-over run's test episodes: every carried click is one of the page's
+    available actions and every carried search is made on a page with a search box."""
+    from environments.webshop.env import WebShopEnv
+
+    code, _, err = in_process(capsys, "train", "--env", "webshop", "--llm", "fake", "--no-cache",
+                              "--train-set", "500:503", "--test-set", "0:4", "--epochs", "1",
+                              "--carry-over", "--no-progress", "--run-dir", "carry")
+    assert code == 0, err
+    records = [json.loads(line) for line in (workdir / "carry" / "episodes.jsonl").read_text().splitlines()]
+    env, carried = WebShopEnv(), 0
+    for record in (r for r in records if r["split"] == "test"):
+        _, info = env.reset(options={"goal": record["task"]})
+        for step in record["steps"]:
+            for action in step.get("carried", []):
+                label = re.fullmatch(r"(?:click\[(.+)\]|search\[.+\])", action)
+                assert label and (label.group(1) or "search") in info["available_actions"]
+                carried += 1
+            _, _, _, _, info = env.step(step["action"])
+    assert carried > 0

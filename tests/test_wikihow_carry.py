@@ -129,8 +129,7 @@ def test_moves_without_an_element_carry_over_as_they_are_and_nonsense_does_not(e
     assert carry_over("buy it", source, target) is None
 
 
-def test_the_spec_offers_it_and_webshop_does_not():
+def test_the_spec_offers_it():
     from environments.registry import spec
 
     assert spec("wikihow").carry_over is carry_over
-    assert spec("webshop").carry_over is None

@@ -20,6 +20,7 @@ from environments.spec import (
 from environments.state import State
 from environments.syntax import ActionSyntax
 from environments.webshop.actions import action_patterns
+from environments.webshop.carry import carry_over
 from environments.webshop.exemplar_scripts import SCRIPTS
 
 NAME = "webshop"
@@ -242,4 +243,5 @@ SPEC = EnvSpec(
     exemplar_dir=Path(__file__).parent / "exemplars",
     exemplar_scripts=SCRIPTS,
     legacy_identity=legacy_identity,
+    carry_over=carry_over,
 )
