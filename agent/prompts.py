@@ -29,7 +29,8 @@ Advice rules for one retrieved state (its recorded actions with their Q values):
   are at least two); nothing random.  `no_discouraged`: no Discouraged part at all.
 - `carry_over` (not in the paper): the recorded actions with Q > 0 of the exemplars, translated
   by the environment (`spec.carry_over`) into the actions that do the same in the new state, are
-  listed under the new input (at most `MAX_CARRIED`, best exemplar first, highest Q first). An
+  listed under the new input (at most `MAX_CARRIED`, best exemplar first, highest Q first; only
+  from exemplars of the same kind of state, the spec's `pattern`). An
   exemplar's own advice names elements of *its* state (a WikiHow element id); a small model
   copies it word for word into a state where that id is something else. Each exemplar block
   gets the same section, its own actions carried over to itself, so that every block has the
@@ -152,11 +153,17 @@ def render_exemplar(spec: EnvSpec, state: State, advice: Advice,
 def carried_advice(spec: EnvSpec, state: State,
                    retrieved: Sequence[RetrievedState]) -> tuple[AdviceLine, ...]:
     """The recorded actions with Q > 0 of `retrieved` (best first) as the environment carries
-    them over to `state`; each action once, at most `MAX_CARRIED`."""
+    them over to `state`; each action once, at most `MAX_CARRIED`. Only exemplars of the same
+    kind of state (the spec's `pattern`: WebShop's page kind, WikiHow's step kind) are carried
+    over: a search typed on a home screen is no advice for an article page that has a search
+    box too."""
     if spec.carry_over is None:
         return ()
+    kind = spec.similarity.pattern(state)
     lines: list[AdviceLine] = []
     for item in retrieved:
+        if spec.similarity.pattern(item.state) != kind:
+            continue
         for record in best_first(item.actions):
             if record.q <= 0 or len(lines) == MAX_CARRIED:
                 break

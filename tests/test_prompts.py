@@ -325,3 +325,13 @@ def test_without_the_option_or_the_environment_hook_nothing_is_carried():
 
     without = dataclasses.replace(WEBSHOP, carry_over=None)
     assert plain.text == build([item], profile=without, options=PromptOptions(carry_over=True)).text
+
+
+def test_only_exemplars_of_the_same_kind_of_page_are_carried_over():
+    profile = carrying({"click[a]": "click[b0aaa11111]", "search[tea]": "click[next >]"})
+    results = retrieved(shop_state("i need green tea"), ("click[a]", 2.0), score=0.4)
+    search_page = retrieved(shop_state("i need green tea", page="search"), ("search[tea]", 1.0),
+                            score=0.9)
+    prompt = build([search_page, results], options=PromptOptions(carry_over=True), profile=profile)
+    assert [line.action for line in prompt.carried] == ["click[b0aaa11111]"]  # not the search page's
+
