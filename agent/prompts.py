@@ -30,11 +30,11 @@ Advice rules for one retrieved state (its recorded actions with their Q values):
 - `carry_over` (not in the paper): the recorded actions with Q > 0 of the exemplars, translated
   by the environment (`spec.carry_over`) into the actions that do the same in the new state, are
   listed under the new input (at most `MAX_CARRIED`, best exemplar first, highest Q first; only
-  from exemplars of the same kind of state, the spec's `pattern`). An
-  exemplar's own advice names elements of *its* state (a WikiHow element id); a small model
-  copies it word for word into a state where that id is something else. Each exemplar block
-  gets the same section, its own actions carried over to itself, so that every block has the
-  layout of the new input and the model sees what the section is for.
+  from exemplars of the same kind of state, the spec's `pattern`). An exemplar's own advice
+  names things of *its* state (a WikiHow element id, a WebShop product); a small model copies it
+  word for word into a state where that means something else. Each exemplar block gets the same
+  section, its own actions carried over to itself, so that every block has the layout of the new
+  input and the model sees what the section is for.
 
 Exemplars enter best first while exemplars + input fit the token budget; one that does not fit is
 skipped whole, never cut.
@@ -217,13 +217,11 @@ def build_prompt(spec: EnvSpec, state: State, retrieved: Sequence[RetrievedState
                  options: PromptOptions = PromptOptions()) -> Prompt:
     """The Rememberer / LLM-only prompt for `state`; `retrieved` is best first."""
     advice = [choose_advice(spec, item, rng, options) for item in retrieved]
-    def own(item: RetrievedState) -> tuple[AdviceLine, ...]:
-        return carried_advice(spec, item.state, [item]) if options.carry_over else ()
-
+    carry = options.carry_over  # each exemplar shows its own section too (module doc)
     blocks = [render_exemplar(spec, item.state, adv, no_discouraged=options.no_discouraged,
-                              carried=own(item))
+                              carried=carried_advice(spec, item.state, [item]) if carry else ())
               for item, adv in zip(retrieved, advice)]
-    carried = carried_advice(spec, state, retrieved) if options.carry_over else ()
+    carried = carried_advice(spec, state, retrieved) if carry else ()
     query = render_query(spec, state, carried)
     kept, used = fit_budget(blocks, query, count_tokens, options.token_budget)
     order = list(reversed(kept))  # most similar last, right before the new input
