@@ -12,7 +12,7 @@ from environments.webshop.carry import MAX_QUERY, carry_over
 from environments.webshop.env import WebShopEnv
 from environments.webshop.spec import SPEC
 
-PRODUCT = re.compile(r"b[0-9a-z]{9}")
+PRODUCT = re.compile(r"b0[0-9a-z]{8}")
 
 
 @pytest.fixture(scope="module")

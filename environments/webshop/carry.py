@@ -20,14 +20,15 @@ from __future__ import annotations
 import re
 
 from environments.state import State
+from environments.webshop.actions import SEARCH_KEYWORDS, query_words
 
 BUTTONS = frozenset({"back to search", "next >", "< prev", "buy now", "description", "features",
                      "reviews"})
 _ACTION = re.compile(r"(search|click)\[(.+)\]")
-_PRODUCT = re.compile(r"b[0-9a-z]{9}")  # an ASIN-like product id, lower case
+_PRODUCT = re.compile(r"b0[0-9a-z]{8}")  # a product id (ASIN-like, lower case)
 _CLICKED = re.compile(r"You have clicked (.+?)\.")
 _LEAD = re.compile(r"^i'?d\s+like\s+(?:an?\s+|some\s+)?")  # a lead-in `query_words` keeps
-MAX_QUERY = 80  # characters (environments/webshop/actions.py: SEARCH_KEYWORDS)
+MAX_QUERY = SEARCH_KEYWORDS.max_chars
 
 
 def _available(state: State) -> tuple[str, ...]:
@@ -39,8 +40,6 @@ def _words(text: str) -> list[str]:
 
 
 def _request_words(task: str) -> list[str]:
-    from environments.webshop.spec import query_words  # (spec imports this module)
-
     return _words(_LEAD.sub("", " ".join(query_words(task)).lower()))
 
 

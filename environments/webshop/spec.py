@@ -19,7 +19,7 @@ from environments.spec import (
 )
 from environments.state import State
 from environments.syntax import ActionSyntax
-from environments.webshop.actions import action_patterns
+from environments.webshop.actions import action_patterns, query_words
 from environments.webshop.carry import carry_over
 from environments.webshop.exemplar_scripts import SCRIPTS
 
@@ -65,18 +65,6 @@ product id or an option listed under "Available actions". Here are some worked e
 
 FIELDS = (StateField("available_actions", tuple, identity=True, flag="--action",
                      help="an available action of the page (repeat for each, in page order)"),)
-
-_REQUEST_LEADS = re.compile(
-    r"^\s*(?:i\s*(?:'m|am)\s+(?:looking|searching|shopping)\s+for|i\s+(?:need|want|would like)"
-    r"|find\s+me|get\s+me)\s+(?:an?\s+|some\s+)?", re.IGNORECASE)
-_PRICE_TAIL = re.compile(r",?\s*(?:and\s+)?price\s+lower\s+than.*$", re.IGNORECASE)
-
-
-def query_words(task: str) -> list[str]:
-    """The words of a shopping request without its lead-in and price clause."""
-    text = _PRICE_TAIL.sub("", _REQUEST_LEADS.sub("", task))
-    return [w for w in re.split(r"[\s,]+", text) if w]
-
 
 def available(state: State) -> tuple[str, ...]:
     return state.get("available_actions", ())
