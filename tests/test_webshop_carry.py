@@ -66,6 +66,14 @@ def test_a_requested_option_carries_over_as_the_option_this_request_names(env):
     clicked = SPEC.new_state(sunscreen.task, sunscreen.observation + "\nYou have clicked spf 50.",
                              available_actions=sunscreen.get("available_actions"))
     assert carry_over("click[32 fl oz]", source, clicked) is None
+    # a clicked label with a dot in it counts as clicked too
+    ounces = SPEC.new_state("i want a sunscreen in 1.7 ounce",
+                            "\nYou have clicked 1.7 ounce.\n[Buy Now]",
+                            available_actions=("buy now", "1.7 ounce", "3.4 ounce"))
+    assert carry_over("click[32 fl oz]", source, ounces) is None
+    fresh = SPEC.new_state(ounces.task, "\n[Buy Now]",
+                           available_actions=ounces.get("available_actions"))
+    assert carry_over("click[32 fl oz]", source, fresh) == "click[1.7 ounce]"
 
 
 def test_buttons_carry_over_when_the_page_has_them(env):

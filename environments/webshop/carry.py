@@ -26,7 +26,8 @@ BUTTONS = frozenset({"back to search", "next >", "< prev", "buy now", "descripti
                      "reviews"})
 _ACTION = re.compile(r"(search|click)\[(.+)\]")
 _PRODUCT = re.compile(r"b0[0-9a-z]{8}")  # a product id (ASIN-like, lower case)
-_CLICKED = re.compile(r"You have clicked (.+?)\.")
+# each on a line of its own, so a label's own dot ("1.7 ounce") is not the end
+_CLICKED = re.compile(r"You have clicked (.+?)\.(?=\n|$)")
 _LEAD = re.compile(r"^i'?d\s+like\s+(?:an?\s+|some\s+)?")  # a lead-in `query_words` keeps
 MAX_QUERY = SEARCH_KEYWORDS.max_chars
 
@@ -55,7 +56,8 @@ def _query(words: list[str]) -> str:
 
 def _names(label: str, request: str) -> bool:
     """Whether `request` names `label` as a whole phrase (e.g. "32 fl oz", "black")."""
-    return re.search(rf"(?<![a-z0-9]){re.escape(label.lower())}(?![a-z0-9])", request.lower()) is not None
+    phrase = rf"(?<![a-z0-9]){re.escape(label.lower())}(?![a-z0-9])"
+    return re.search(phrase, request.lower()) is not None
 
 
 def _products(state: State) -> list[str]:

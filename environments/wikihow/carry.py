@@ -23,7 +23,8 @@ from environments.wikihow.oracle import ScreenElement, parse_command, parse_scre
 
 _NAME_VALUE = re.compile(r"^(?P<name>[^:]{1,40}):\s")  # "Last Updated: July 5, 2019"
 # the parts of a search result's row after its title (screens.py: `_search`)
-_ROW_DETAIL = re.compile(r"^(?:\u2022|[\d,]+ views|Updated(?: .+)?|\d+ \w+ ago|Expert Co-Authored)$")
+_ROW_DETAIL = re.compile(
+    r"^(?:\u2022|[\d,]+ views|Updated(?: .+)?|\d+ \w+ ago|Expert Co-Authored)$")
 _LABEL_KINDS = ("article", "author", "category")  # named things an element can be labelled with
 
 
