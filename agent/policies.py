@@ -205,15 +205,21 @@ class PromptPolicy:
         return STOP
 
 
+def check_carry_over(spec: EnvSpec) -> None:
+    """Refuse `--carry-over` for an environment that cannot translate actions (AgentError)."""
+    if spec.carry_over is None:
+        raise AgentError(f"{spec.name} cannot carry actions over from one state to another; "
+                         "drop --carry-over")
+
+
 class _AdvicePolicy(PromptPolicy):
     """Shared by Rememberer and LLM-only: the encouraged/discouraged prompt."""
 
     def __init__(self, spec: EnvSpec, llm: LLM, *, no_random: bool = False,
                  no_discouraged: bool = False, carry_over: bool = False, **kwargs: Any):
         super().__init__(spec, llm, **kwargs)
-        if carry_over and spec.carry_over is None:
-            raise AgentError(f"{spec.name} cannot carry actions over from one state to another; "
-                             "drop --carry-over")
+        if carry_over:
+            check_carry_over(spec)
         self.options = PromptOptions(token_budget=self.token_budget, no_random=no_random,
                                      no_discouraged=no_discouraged, carry_over=carry_over)
 
@@ -329,6 +335,7 @@ class RandomPolicy(PromptPolicy):
 
 
 POLICY_NAMES = ("rememberer", "llm-only", "react", "random")
+ADVICE_POLICIES = (RemembererPolicy.name, LLMOnlyPolicy.name)  # the Encouraged/Discouraged prompt
 USES_LLM = tuple(name for name in POLICY_NAMES if name != RandomPolicy.name)  # ask a model
 NO_LLM = "none"  # the LLM a run names when none of its policies asks one
 

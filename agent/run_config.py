@@ -24,7 +24,7 @@ from typing import Any
 
 from agent.errors import AgentError
 from agent.llm import TEST_BACKEND, add_llm_arguments, backend_names
-from agent.policies import POLICY_NAMES, USES_LLM
+from agent.policies import ADVICE_POLICIES, POLICY_NAMES, USES_LLM, check_carry_over
 from agent.prompts import DEFAULT_TOKEN_BUDGET
 from environments import registry
 
@@ -523,12 +523,12 @@ def check(cfg: RunConfig) -> None:
     if cfg.compare != "none" and cfg.policy != "rememberer":
         raise AgentError(f"--compare {cfg.compare} compares Rememberer with a baseline; use it "
                          f"with --policy rememberer, not {cfg.policy}")
-    if cfg.carry_over and cfg.policy not in ("rememberer", "llm-only"):
-        raise AgentError(f"--carry-over changes the advice prompt of rememberer and llm-only; "
-                         f"the {cfg.policy} policy has none: drop it")
-    if cfg.carry_over and registry.spec(cfg.env).carry_over is None:
-        raise AgentError(f"{cfg.env} cannot carry actions over from one state to another; drop "
-                         "--carry-over")
+    if cfg.carry_over and cfg.policy not in ADVICE_POLICIES:
+        raise AgentError(f"--carry-over changes the advice prompt of "
+                         f"{' and '.join(ADVICE_POLICIES)}; the {cfg.policy} policy has none: "
+                         "drop it")
+    if cfg.carry_over:
+        check_carry_over(registry.spec(cfg.env))
     if cfg.task_sim_only and cfg.obs_sim_only:
         raise AgentError("--task-sim-only and --obs-sim-only exclude each other; pick one")
     if cfg.memory is not None and cfg.chroma_host is not None:
