@@ -15,6 +15,7 @@ from tests.conftest import one_error_line
 
 from agent.cli import main
 from agent.experiment_report import headline, results_page
+from agent.report import _duration
 from agent.runner import RunFolder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,6 +113,18 @@ def test_a_small_grid_end_to_end(workdir, capsys):
              "no-discouraged"]
     assert sorted(p.name for p in (folder / "runs").iterdir()) == sorted(f"{n}-seed0" for n in names)
     assert "[7/7] no-discouraged-seed0: finished in" in out
+
+    # --plan counts what the runner plays: every finished run played exactly its planned episodes
+    code, plan_out, _ = run(capsys, config, "--plan")
+    rows = plan_rows(plan_out)
+    assert sorted(rows) == sorted(f"{n}-seed0" for n in names)
+    played = {name: len(episodes(folder / "runs" / name)) for name in rows}
+    for name, cells in rows.items():
+        assert cells[1] == "finished" and cells[2] == f"{played[name]}/{played[name]}"
+        assert cells[-1] == "0s"
+    total = sum(played.values())
+    assert plan_out.splitlines()[-1] == (f"{total}/{total} episodes played; about 0s of play "
+                                         "left at the pace so far, one run after another.")
 
     # every run folder is an ordinary run: baselines test once, Rememberer trains for 2 epochs
     for name in names:
@@ -250,6 +263,13 @@ name = "rememberer"
 """
 
 
+def plan_rows(out: str) -> dict[str, list[str]]:
+    """`--plan`'s table: run name -> its other cells (split on whitespace)."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("run "))
+    return {line.split()[0]: line.split()[1:] for line in lines[start + 1:-1]}
+
+
 def comparable(records: list[dict]) -> list[tuple]:
     return sorted((r["episode_id"], r["total_reward"], tuple(s["action"] for s in r["steps"]))
                   for r in records)
@@ -257,6 +277,13 @@ def comparable(records: list[dict]) -> list[tuple]:
 
 def test_resume_skips_finished_runs_and_resumes_an_interrupted_one(workdir, capsys, monkeypatch):
     config = write(workdir / "resume.toml", RESUME_GRID)
+    code, out, _ = run(capsys, config, "--plan", "--dir", "reference")
+    assert code == 0 and plan_rows(out) == {
+        "llm-only-seed0": ["test", "new", "0/3", "0s", "-"],
+        "rememberer-seed0": ["train", "new", "0/14", "0s", "-"]}  # 4 + 4 training, 2 x 3 tests
+    assert out.splitlines()[-1] == ("0/17 episodes played; 2 run(s) with no played episode to "
+                                    "estimate from.")
+    assert not (workdir / "reference").exists()  # --plan writes nothing
     code, _, err = run(capsys, config, "--dir", "reference", "--no-progress")
     assert code == 0, err
 
@@ -288,8 +315,23 @@ def test_resume_skips_finished_runs_and_resumes_an_interrupted_one(workdir, caps
     assert results["arms"][1]["final"] is None and results["comparisons"] == []
     assert len(episodes(folder / "runs" / "rememberer-seed0")) == 2
     code, out, _ = run(capsys, config, "--plan")
-    assert out.splitlines() == ["[1/2] llm-only-seed0: test, finished",
-                                "[2/2] rememberer-seed0: train, started"]
+    rows = plan_rows(out)
+    assert rows["llm-only-seed0"][:4] == ["test", "finished", "3/3", rows["llm-only-seed0"][3]]
+    assert rows["llm-only-seed0"][-1] == "0s"
+    played = episodes(folder / "runs" / "rememberer-seed0")
+    solved = sum(r["success"] for r in played if r["split"] == "train" and r["epoch"] == 1)
+    planned = 4 + (4 - solved) + 2 * 3  # epoch 1, epoch 2 without the solved tasks, two tests
+    assert rows["rememberer-seed0"][:3] == ["train", "started", f"2/{planned}"]
+    pace = mean(r["seconds"] for r in played)
+    assert rows["rememberer-seed0"][-1] == _duration((planned - 2) * pace)
+    assert out.splitlines()[-1].startswith(f"5/{3 + planned} episodes played; about ")
+    # a run not started yet is estimated at the pace of every played episode that asked the model
+    later = write(workdir / "later.toml", RESUME_GRID + '[[arm]]\nname = "later"\n'
+                                                      'policy = "llm-only"\nm = 3\n')
+    code, out, _ = run(capsys, later, "--plan", "--dir", folder)
+    asked = played + episodes(finished)
+    assert plan_rows(out)["later-seed0"] == ["test", "new", "0/3", "0s",
+                                             _duration(3 * mean(r["seconds"] for r in asked))]
 
     code, out, err = run(capsys, config, "--no-progress")
     assert code == 0, err

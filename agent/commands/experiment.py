@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from agent.experiment import EXPERIMENTS_ROOT, RESULTS_DIR, Overrides, run_dir, run_state
+from agent.experiment import EXPERIMENTS_ROOT, RESULTS_DIR, Overrides
 from agent.experiment_config import load_plan
 
 
@@ -24,9 +24,14 @@ def _run(args: argparse.Namespace) -> int:
     overrides = Overrides(concurrency=args.concurrency, threads=args.threads,
                           progress=not args.no_progress, api_key=args.api_key)
     if args.plan:
-        for index, run in enumerate(plan.runs, 1):
-            print(f"[{index}/{len(plan.runs)}] {run.name}: {run.command}, "
-                  f"{run_state(run_dir(folder, run))}")
+        from agent.experiment import check_runs
+        from agent.experiment_progress import progress, progress_rows, total_line
+        from agent.report import table
+
+        items = progress(folder, check_runs(plan, folder, overrides)[1])
+        print(f"Experiment {plan.name}: {len(plan.runs)} runs in {folder}")
+        print(table(*progress_rows(items)))
+        print(total_line(items))
         return 0
 
     def write_report() -> dict:
@@ -61,7 +66,8 @@ def register(subparsers) -> None:
     parser.add_argument("--report-only", action="store_true",
                         help="play nothing: recompute the results from the run folders there")
     parser.add_argument("--plan", action="store_true",
-                        help="play nothing: list the runs and whether each is finished")
+                        help="play nothing: list the runs, whether each is finished, its episodes played "
+                             "and planned, and the play time left at the pace so far")
     parser.add_argument("--concurrency", type=int, metavar="N", default=None,
                         help="test episodes played at once in every run, for server LLMs")
     parser.add_argument("--threads", type=int, metavar="N", default=None,
