@@ -41,11 +41,11 @@ class RunProgress:
         return 0.0 if self.left == 0 else None if self.pace is None else self.left * self.pace
 
 
-def planned_episodes(cfg: RunConfig, records: list[dict]) -> int:
+def planned_episodes(cfg: RunConfig, command: str, records: list[dict]) -> int:
     splits = registry.spec(cfg.env).splits
     tests = len(parse_task_set(cfg.test_set, "test-set", splits))
     extra = tests if cfg.compare != "none" else 0
-    if not cfg.learns:
+    if command == "test" or not cfg.learns:
         return tests + extra
     train = list(parse_task_set(cfg.train_set, "train-set", splits))
     solved = {r["task"] for r in records
@@ -71,7 +71,7 @@ def progress(folder: Path, planned: list[tuple[PlannedRun, Invocation]]) -> list
         seconds = [r["seconds"] for r in records if "seconds" in r]
         pace = (statistics.fmean(seconds) if seconds else borrowed) if cfg.asks_llm else 0.0
         items.append(RunProgress(run.name, run.command, state, len(records),
-                                 planned_episodes(cfg, records), sum(seconds), pace))
+                                 planned_episodes(cfg, run.command, records), sum(seconds), pace))
     return items
 
 
