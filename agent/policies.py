@@ -205,23 +205,31 @@ class PromptPolicy:
         return STOP
 
 
-def check_carry_over(spec: EnvSpec) -> None:
-    """Refuse `--carry-over` for an environment that cannot translate actions (AgentError)."""
+def check_carry_over(spec: EnvSpec, choices: bool = False) -> None:
+    """Refuse `--carry-over` for an environment that cannot translate actions, and
+    `--carry-choices` for one without a `carry_choice` (AgentError)."""
     if spec.carry_over is None:
         raise AgentError(f"{spec.name} cannot carry actions over from one state to another; "
                          "drop --carry-over")
+    if choices and spec.carry_choice is None:
+        raise AgentError(f"{spec.name} has no choices to carry over before an action; "
+                         "drop --carry-choices")
 
 
 class _AdvicePolicy(PromptPolicy):
     """Shared by Rememberer and LLM-only: the encouraged/discouraged prompt."""
 
     def __init__(self, spec: EnvSpec, llm: LLM, *, no_random: bool = False,
-                 no_discouraged: bool = False, carry_over: bool = False, **kwargs: Any):
+                 no_discouraged: bool = False, carry_over: bool = False,
+                 carry_choices: bool = False, **kwargs: Any):
         super().__init__(spec, llm, **kwargs)
+        if carry_choices and not carry_over:
+            raise AgentError("carry_choices works on the advice carried over: set carry_over too")
         if carry_over:
-            check_carry_over(spec)
+            check_carry_over(spec, carry_choices)
         self.options = PromptOptions(token_budget=self.token_budget, no_random=no_random,
-                                     no_discouraged=no_discouraged, carry_over=carry_over)
+                                     no_discouraged=no_discouraged, carry_over=carry_over,
+                                     carry_choices=carry_choices)
 
     def _exemplars(self, state: State) -> list[RetrievedState]:
         raise NotImplementedError
@@ -343,7 +351,7 @@ NO_LLM = "none"  # the LLM a run names when none of its policies asks one
 def make_policy(name: str, spec: EnvSpec, llm: LLM, *, store: Retriever | None = None,
                 exemplar_set: str = "E0", m: int = 2, lam: float = 0.5, no_random: bool = False,
                 no_discouraged: bool = False, useful_exemplars: bool = False,
-                carry_over: bool = False, seed: int = 0,
+                carry_over: bool = False, carry_choices: bool = False, seed: int = 0,
                 token_budget: int = DEFAULT_TOKEN_BUDGET, constrain: bool = True) -> PromptPolicy:
     """A policy by name, as the runner's `--policy` flag names them."""
     from agent.exemplars import load_exemplar_states, load_react_exemplars
@@ -354,11 +362,11 @@ def make_policy(name: str, spec: EnvSpec, llm: LLM, *, store: Retriever | None =
             raise AgentError("the rememberer policy needs an experience memory")
         return RemembererPolicy(spec, llm, store, m=m, lam=lam, no_random=no_random,
                                 no_discouraged=no_discouraged, useful_exemplars=useful_exemplars,
-                                carry_over=carry_over, **common)
+                                carry_over=carry_over, carry_choices=carry_choices, **common)
     if name == "llm-only":
         return LLMOnlyPolicy(spec, llm, load_exemplar_states(spec.name, exemplar_set),
                              no_random=no_random, no_discouraged=no_discouraged,
-                             carry_over=carry_over, **common)
+                             carry_over=carry_over, carry_choices=carry_choices, **common)
     if name == "react":
         return ReActPolicy(spec, llm, load_react_exemplars(spec.name, exemplar_set), **common)
     if name == "random":

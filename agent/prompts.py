@@ -89,6 +89,7 @@ class PromptOptions:
     no_random: bool = False
     no_discouraged: bool = False
     carry_over: bool = False
+    carry_choices: bool = False  # with carry_over: the environment's carry_choice first
 
 
 def best_first(actions: Sequence[ActionRecord]) -> list[ActionRecord]:
@@ -150,15 +151,17 @@ def render_exemplar(spec: EnvSpec, state: State, advice: Advice,
                       render_advice(advice, no_discouraged=no_discouraged)])
 
 
-def carried_advice(spec: EnvSpec, state: State,
-                   retrieved: Sequence[RetrievedState]) -> tuple[AdviceLine, ...]:
+def carried_advice(spec: EnvSpec, state: State, retrieved: Sequence[RetrievedState],
+                   choices: bool = False) -> tuple[AdviceLine, ...]:
     """The recorded actions with Q > 0 of `retrieved` (best first) as the environment carries
     them over to `state`; each action once, at most `MAX_CARRIED`. Only exemplars of the same
     kind of state (the spec's `pattern`: WebShop's page kind, WikiHow's step kind) are carried
     over: a search typed on a home screen is no advice for an article page that has a search
-    box too."""
+    box too. With `choices`, the environment's `carry_choice` is asked first (a step the
+    remembered action had behind it that the current state still lacks)."""
     if spec.carry_over is None:
         return ()
+    first = spec.carry_choice if choices else None
     kind = spec.similarity.pattern(state)
     lines: list[AdviceLine] = []
     for item in retrieved:
@@ -167,7 +170,8 @@ def carried_advice(spec: EnvSpec, state: State,
         for record in best_first(item.actions):
             if record.q <= 0 or len(lines) == MAX_CARRIED:
                 break
-            action = spec.carry_over(record.action, item.state, state)
+            action = ((first and first(record.action, item.state, state))
+                      or spec.carry_over(record.action, item.state, state))
             if action and all(line.action != action for line in lines):
                 lines.append(AdviceLine(action, record.q))
     return tuple(lines)
@@ -218,10 +222,12 @@ def build_prompt(spec: EnvSpec, state: State, retrieved: Sequence[RetrievedState
     """The Rememberer / LLM-only prompt for `state`; `retrieved` is best first."""
     advice = [choose_advice(spec, item, rng, options) for item in retrieved]
     carry = options.carry_over  # each exemplar shows its own section too (module doc)
+    choices = options.carry_choices
     blocks = [render_exemplar(spec, item.state, adv, no_discouraged=options.no_discouraged,
-                              carried=carried_advice(spec, item.state, [item]) if carry else ())
+                              carried=carried_advice(spec, item.state, [item], choices)
+                              if carry else ())
               for item, adv in zip(retrieved, advice)]
-    carried = carried_advice(spec, state, retrieved) if carry else ()
+    carried = carried_advice(spec, state, retrieved, choices) if carry else ()
     query = render_query(spec, state, carried)
     kept, used = fit_budget(blocks, query, count_tokens, options.token_budget)
     order = list(reversed(kept))  # most similar last, right before the new input

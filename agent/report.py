@@ -227,14 +227,15 @@ def _setting_text(summary: dict) -> str:
     if summary["policy"] == "rememberer":
         parts += [f"λ={s.get('lam')}", f"m={s.get('m')}"]
         parts += [name.replace("_", "-") for name in ("no_random", "no_discouraged", "useful_exemplars",
-                                                      "carry_over", "task_sim_only",
-                                                      "obs_sim_only") if s.get(name)]
+                                                      "carry_over", "carry_choices",
+                                                      "task_sim_only", "obs_sim_only")
+                  if s.get(name)]
         if s.get("n_step"):
             parts.append(f"{s['n_step']}-step")
         if s.get("explore"):
             parts.append(f"explore {s['explore']}")
-    elif s.get("carry_over"):
-        parts.append("carry-over")
+    else:
+        parts += [name.replace("_", "-") for name in ("carry_over", "carry_choices") if s.get(name)]
     parts.append(f"train {s.get('train_set', '?')}, test {s.get('test_set', '?')}" if learns
                  else f"test {s.get('test_set', '?')}")
     return ", ".join(parts)

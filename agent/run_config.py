@@ -101,6 +101,7 @@ class RunConfig:
     test_every: int = 1  # a test pass after every N-th epoch, and always after the last
     greedy_test: bool = False  # test passes: useful exemplars and no random advice (set_pass)
     carry_over: bool = False  # list the exemplars' good actions as they apply to the new state
+    carry_choices: bool = False  # with carry_over: a step the remembered action had behind it first
 
     @property
     def tested_epochs(self) -> list[int]:
@@ -232,6 +233,12 @@ def _add_settings(parser: argparse.ArgumentParser, actions: list[argparse.Action
                                 "the k-th result, the option this request names for the option "
                                 "that one named); an action recorded elsewhere names things of "
                                 "its own page")
+    retrieval.add_argument("--carry-choices", action="store_true", default=False,
+                           help="not in the paper, with --carry-over: an action remembered after "
+                                "choices its task asked for is carried, where this task's are "
+                                "still open, as making one (WebShop: a purchase made with the "
+                                "requested option chosen becomes a click on the option this "
+                                "request names)")
     retrieval.add_argument("--task-sim-only", action="store_true", default=False,
                            help="ablation: rank exemplars by task similarity only (λ = 1)")
     retrieval.add_argument("--obs-sim-only", action="store_true", default=False,
@@ -527,8 +534,11 @@ def check(cfg: RunConfig) -> None:
         raise AgentError(f"--carry-over changes the advice prompt of "
                          f"{' and '.join(ADVICE_POLICIES)}; the {cfg.policy} policy has none: "
                          "drop it")
+    if cfg.carry_choices and not cfg.carry_over:
+        raise AgentError("--carry-choices changes the advice --carry-over carries; add "
+                         "--carry-over")
     if cfg.carry_over:
-        check_carry_over(registry.spec(cfg.env))
+        check_carry_over(registry.spec(cfg.env), cfg.carry_choices)
     if cfg.task_sim_only and cfg.obs_sim_only:
         raise AgentError("--task-sim-only and --obs-sim-only exclude each other; pick one")
     if cfg.memory is not None and cfg.chroma_host is not None:

@@ -33,7 +33,7 @@ def run_policy(cfg: RunConfig, spec: Any, llm: Any, store: Any, name: str | None
         exemplar_set=cfg.initial_memory if cfg.initial_memory in EXEMPLAR_SETS else "E0",
         m=cfg.m, lam=cfg.effective_lambda, no_random=cfg.no_random,
         no_discouraged=cfg.no_discouraged, useful_exemplars=cfg.useful_exemplars,
-        carry_over=cfg.carry_over, seed=cfg.seed,
+        carry_over=cfg.carry_over, carry_choices=cfg.carry_choices, seed=cfg.seed,
         token_budget=cfg.token_budget,
         constrain=not cfg.free_text)
     if cfg.max_tokens is not None:

@@ -202,6 +202,10 @@ class EnvSpec:
     # same in the current state, or None; lets `--carry-over` advise across screens whose
     # element ids differ (environments/wikihow/carry.py)
     carry_over: Callable[[str, State, State], str | None] | None = None
+    # the same arguments -> a step the current state still needs before the remembered action
+    # applies there (WebShop: the requested option, before a purchase remembered with its own
+    # chosen), or None to carry over as usual; `--carry-choices` (environments/webshop/carry.py)
+    carry_choice: Callable[[str, State, State], str | None] | None = None
 
     # --- the environment -----------------------------------------------------------------
     def make(self, **kwargs: Any) -> Any:

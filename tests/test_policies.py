@@ -427,3 +427,32 @@ def test_llm_only_with_carry_over_adapts_its_fixed_search_exemplar_to_the_task()
     without = dataclasses.replace(WEBSHOP, carry_over=None)
     with pytest.raises(AgentError, match="webshop cannot carry actions over"):
         make_policy("llm-only", without, llm, carry_over=True)
+    with pytest.raises(AgentError, match="wikihow has no choices to carry over"):
+        make_policy("llm-only", WIKIHOW, llm, carry_over=True, carry_choices=True)
+    with pytest.raises(AgentError, match="set carry_over too"):
+        make_policy("llm-only", WEBSHOP, llm, carry_choices=True)
+
+
+def test_llm_only_with_carry_choices_chooses_the_requested_option_before_buying():
+    """E0's WebShop purchase exemplar was bought with its request's flavour chosen; on goal 0's
+    product page (the request names 32 fl oz, still open) --carry-choices carries it as that
+    choice, and once it is made as the purchase itself."""
+    from environments.webshop.env import WebShopEnv
+
+    env = WebShopEnv()
+    observation, info = env.reset(options={"goal": 0})
+    observation, _, _, _, info = env.step(f"search[{info['instruction']}]")
+    listed = [a for a in info["available_actions"] if a.startswith("b0")]
+    observation, _, _, _, info = env.step(f"click[{listed[0]}]")
+    assert "32 fl oz" in info["available_actions"]
+    llm = ScriptedLLMForTests("click[32 fl oz] -> 1.0 the size asked for")
+    policy = make_policy("llm-only", WEBSHOP, llm, carry_over=True, carry_choices=True)
+    policy.reset(info)
+    assert policy.act(observation, info).carried == ["click[32 fl oz]"]
+    plain = make_policy("llm-only", WEBSHOP, ScriptedLLMForTests("click[buy now] -> 1.0 x"),
+                        carry_over=True)
+    plain.reset(info)
+    assert plain.act(observation, info).carried == ["click[buy now]"]
+    observation, _, _, _, info = env.step("click[32 fl oz]")
+    policy.reset(info)
+    assert policy.act(observation, info).carried == ["click[buy now]"]

@@ -335,3 +335,19 @@ def test_only_exemplars_of_the_same_kind_of_page_are_carried_over():
     prompt = build([search_page, results], options=PromptOptions(carry_over=True), profile=profile)
     assert [line.action for line in prompt.carried] == ["click[b0aaa11111]"]  # not the search page's
 
+
+
+def test_with_carry_choices_the_environment_s_choice_is_asked_first():
+    import dataclasses
+
+    profile = dataclasses.replace(
+        carrying({"click[a]": "click[buy now]", "click[b]": "click[next >]"}),
+        carry_choice=lambda action, source, target: "click[red]" if action == "click[a]" else None)
+    item = retrieved(shop_state("i need a red lamp"), ("click[a]", 2.0), ("click[b]", 1.0))
+    chosen = build([item], options=PromptOptions(carry_over=True, carry_choices=True),
+                   profile=profile)
+    # the choice replaces the action it stands before; an action without one carries as usual
+    assert [line.action for line in chosen.carried] == ["click[red]", "click[next >]"]
+    assert "Carried over from memory:\nclick[red] -> 2.0\nclick[next >] -> 1.0" in chosen.text
+    plain = build([item], options=PromptOptions(carry_over=True), profile=profile)
+    assert [line.action for line in plain.carried] == ["click[buy now]", "click[next >]"]

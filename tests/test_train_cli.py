@@ -377,6 +377,12 @@ def test_carry_over_needs_an_advice_policy_and_an_environment_that_offers_it(wor
     code, _, err = in_process(capsys, "test", "--env", "wikihow", "--llm", "fake",
                               "--policy", "react", "--carry-over", "--run-dir", "r")
     assert "the react policy has none" in one_error_line(code, err)
+    code, _, err = in_process(capsys, "test", "--env", "webshop", "--llm", "fake",
+                              "--policy", "llm-only", "--carry-choices", "--run-dir", "r")
+    assert "add --carry-over" in one_error_line(code, err)
+    code, _, err = in_process(capsys, "test", "--env", "wikihow", "--llm", "fake", "--policy",
+                              "llm-only", "--carry-over", "--carry-choices", "--run-dir", "r")
+    assert "wikihow has no choices to carry over" in one_error_line(code, err)
     assert not (workdir / "r").exists()
 
 
@@ -408,15 +414,19 @@ def test_carry_over_shows_the_memory_s_article_clicks_where_the_article_is_now(w
     assert article_clicks > 0
 
 
-def test_carry_over_on_webshop_offers_only_actions_the_page_allows(workdir, capsys):
-    """Replaying a --carry-over run's test episodes: every carried click is one of the page's
-    available actions and every carried search is made on a page with a search box."""
+@pytest.mark.parametrize("choices", [[], ["--carry-choices"]])
+def test_carry_over_on_webshop_offers_only_actions_the_page_allows(workdir, capsys, choices):
+    """Replaying a --carry-over run's test episodes (with --carry-choices too): every carried
+    click is one of the page's available actions and every carried search is made on a page
+    with a search box."""
     from environments.webshop.env import WebShopEnv
 
     code, _, err = in_process(capsys, "train", "--env", "webshop", "--llm", "fake", "--no-cache",
                               "--train-set", "500:503", "--test-set", "0:4", "--epochs", "1",
-                              "--carry-over", "--no-progress", "--run-dir", "carry")
+                              "--carry-over", *choices, "--no-progress", "--run-dir", "carry")
     assert code == 0, err
+    config = tomllib.loads((workdir / "carry" / "config.toml").read_text())
+    assert config["carry-choices"] is bool(choices)
     records = [json.loads(line) for line in (workdir / "carry" / "episodes.jsonl").read_text().splitlines()]
     env, carried = WebShopEnv(), 0
     for record in (r for r in records if r["split"] == "test"):

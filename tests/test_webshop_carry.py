@@ -8,7 +8,7 @@ import re
 import pytest
 
 from environments.registry import spec
-from environments.webshop.carry import MAX_QUERY, carry_over
+from environments.webshop.carry import MAX_QUERY, carry_choice, carry_over
 from environments.webshop.env import WebShopEnv
 from environments.webshop.spec import SPEC
 
@@ -84,5 +84,25 @@ def test_buttons_carry_over_when_the_page_has_them(env):
     assert carry_over("buy it", item, results) is None
 
 
+def test_a_purchase_made_after_the_requested_option_carries_as_that_choice(env):
+    # the remembered purchase: goal 0's product page once the requested 32 fl oz was clicked
+    item = pages(env, 0)[2]
+    observation, _, _, _, info = env.step("click[32 fl oz]")
+    bought_after = SPEC.state(observation, info)
+    sunscreen = pages(env, 4)[2]  # asks for spf 50, still open on this page
+    assert carry_choice("click[buy now]", bought_after, sunscreen) == "click[spf 50]"
+    # once chosen there, nothing is open: the purchase carries over as itself
+    observation, _, _, _, info = env.step("click[spf 50]")
+    chosen = SPEC.state(observation, info)
+    assert carry_choice("click[buy now]", bought_after, chosen) is None
+    assert carry_over("click[buy now]", bought_after, chosen) == "click[buy now]"
+    # a purchase remembered without the requested option chosen, or another action: no choice
+    assert carry_choice("click[buy now]", item, sunscreen) is None
+    assert carry_choice("click[32 fl oz]", bought_after, sunscreen) is None
+    assert carry_choice("click[buy now]", bought_after, pages(env, 4)[1]) is None  # results page
+
+
 def test_the_spec_offers_it():
     assert spec("webshop").carry_over is carry_over
+    assert spec("webshop").carry_choice is carry_choice
+    assert spec("wikihow").carry_choice is None

@@ -13,6 +13,10 @@ same kind of thing of the current request and page:
   when the page has it.
 
 Anything else (an option the request did not name, a product that is not listed) is not carried.
+
+`carry_choice` (`--carry-choices`, on top of those): a `buy now` remembered on a page where the
+remembered request's option was chosen is carried, where this request names an option that is
+still open, as a click on that option — the remembered purchase came after that choice.
 """
 
 from __future__ import annotations
@@ -79,15 +83,31 @@ def _product(label: str, source: State, target: State) -> str | None:
     return f"click[{now[before.index(label)]}]"
 
 
-def _option(label: str, source: State, target: State) -> str | None:
-    if not _names(label, source.task):
-        return None
-    clicked = {c.lower() for c in _CLICKED.findall(target.observation)}
-    for option in _available(target):
+def _open_option(state: State) -> str | None:
+    """A click on the first option of the page that the request names and that is not clicked
+    yet, or None."""
+    clicked = {c.lower() for c in _CLICKED.findall(state.observation)}
+    for option in _available(state):
         if (option not in BUTTONS and option != "search" and not _PRODUCT.fullmatch(option)
-                and option.lower() not in clicked and _names(option, target.task)):
+                and option.lower() not in clicked and _names(option, state.task)):
             return f"click[{option}]"
     return None
+
+
+def _option(label: str, source: State, target: State) -> str | None:
+    return _open_option(target) if _names(label, source.task) else None
+
+
+def carry_choice(action: str, source: State, target: State) -> str | None:
+    """`--carry-choices`: a purchase remembered on a page where its request's option had been
+    chosen, carried to a page where an option this request names is still open, is a click on
+    that option (the step the remembered purchase had behind it); None for anything else, which
+    then carries over as usual."""
+    if action.strip() != "click[buy now]":
+        return None
+    if not any(_names(c, source.task) for c in _CLICKED.findall(source.observation)):
+        return None
+    return _open_option(target)
 
 
 def carry_over(action: str, source: State, target: State) -> str | None:

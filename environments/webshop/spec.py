@@ -20,7 +20,7 @@ from environments.spec import (
 from environments.state import State
 from environments.syntax import ActionSyntax
 from environments.webshop.actions import action_patterns, query_words
-from environments.webshop.carry import carry_over
+from environments.webshop.carry import carry_choice, carry_over
 from environments.webshop.exemplar_scripts import SCRIPTS
 
 NAME = "webshop"
@@ -232,4 +232,5 @@ SPEC = EnvSpec(
     exemplar_scripts=SCRIPTS,
     legacy_identity=legacy_identity,
     carry_over=carry_over,
+    carry_choice=carry_choice,
 )
