@@ -205,9 +205,15 @@ class PromptPolicy:
         return STOP
 
 
-def check_carry_over(spec: EnvSpec, choices: bool = False) -> None:
-    """Refuse `--carry-over` for an environment that cannot translate actions, and
-    `--carry-choices` for one without a `carry_choice` (AgentError)."""
+def check_carry(spec: EnvSpec, carry_over: bool, choices: bool) -> None:
+    """Refuse `--carry-choices` without `--carry-over`, `--carry-over` for an environment that
+    cannot translate actions, and `--carry-choices` for one without a `carry_choice`
+    (AgentError)."""
+    if choices and not carry_over:
+        raise AgentError("--carry-choices changes the advice --carry-over carries; add "
+                         "--carry-over")
+    if not carry_over:
+        return
     if spec.carry_over is None:
         raise AgentError(f"{spec.name} cannot carry actions over from one state to another; "
                          "drop --carry-over")
@@ -223,10 +229,7 @@ class _AdvicePolicy(PromptPolicy):
                  no_discouraged: bool = False, carry_over: bool = False,
                  carry_choices: bool = False, **kwargs: Any):
         super().__init__(spec, llm, **kwargs)
-        if carry_choices and not carry_over:
-            raise AgentError("carry_choices works on the advice carried over: set carry_over too")
-        if carry_over:
-            check_carry_over(spec, carry_choices)
+        check_carry(spec, carry_over, carry_choices)
         self.options = PromptOptions(token_budget=self.token_budget, no_random=no_random,
                                      no_discouraged=no_discouraged, carry_over=carry_over,
                                      carry_choices=carry_choices)

@@ -24,7 +24,7 @@ from typing import Any
 
 from agent.errors import AgentError
 from agent.llm import TEST_BACKEND, add_llm_arguments, backend_names
-from agent.policies import ADVICE_POLICIES, POLICY_NAMES, USES_LLM, check_carry_over
+from agent.policies import ADVICE_POLICIES, POLICY_NAMES, USES_LLM, check_carry
 from agent.prompts import DEFAULT_TOKEN_BUDGET
 from environments import registry
 
@@ -534,11 +534,7 @@ def check(cfg: RunConfig) -> None:
         raise AgentError(f"--carry-over changes the advice prompt of "
                          f"{' and '.join(ADVICE_POLICIES)}; the {cfg.policy} policy has none: "
                          "drop it")
-    if cfg.carry_choices and not cfg.carry_over:
-        raise AgentError("--carry-choices changes the advice --carry-over carries; add "
-                         "--carry-over")
-    if cfg.carry_over:
-        check_carry_over(registry.spec(cfg.env), cfg.carry_choices)
+    check_carry(registry.spec(cfg.env), cfg.carry_over, cfg.carry_choices)
     if cfg.task_sim_only and cfg.obs_sim_only:
         raise AgentError("--task-sim-only and --obs-sim-only exclude each other; pick one")
     if cfg.memory is not None and cfg.chroma_host is not None:

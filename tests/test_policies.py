@@ -429,7 +429,7 @@ def test_llm_only_with_carry_over_adapts_its_fixed_search_exemplar_to_the_task()
         make_policy("llm-only", without, llm, carry_over=True)
     with pytest.raises(AgentError, match="wikihow has no choices to carry over"):
         make_policy("llm-only", WIKIHOW, llm, carry_over=True, carry_choices=True)
-    with pytest.raises(AgentError, match="set carry_over too"):
+    with pytest.raises(AgentError, match="add --carry-over"):
         make_policy("llm-only", WEBSHOP, llm, carry_choices=True)
 
 
