@@ -234,11 +234,11 @@ def _add_settings(parser: argparse.ArgumentParser, actions: list[argparse.Action
                                 "that one named); an action recorded elsewhere names things of "
                                 "its own page")
     retrieval.add_argument("--carry-choices", action="store_true", default=False,
-                           help="not in the paper, with --carry-over: an action remembered after "
-                                "choices its task asked for is carried, where this task's are "
-                                "still open, as making one (WebShop: a purchase made with the "
-                                "requested option chosen becomes a click on the option this "
-                                "request names)")
+                           help="not in the paper, with --carry-over: an action remembered with "
+                                "its task's choices settled is carried, where one of this task's "
+                                "is still open, as making it (WebShop: a purchase made with no "
+                                "requested option left open becomes a click on the open option "
+                                "this request names)")
     retrieval.add_argument("--task-sim-only", action="store_true", default=False,
                            help="ablation: rank exemplars by task similarity only (λ = 1)")
     retrieval.add_argument("--obs-sim-only", action="store_true", default=False,

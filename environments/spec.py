@@ -203,8 +203,8 @@ class EnvSpec:
     # element ids differ (environments/wikihow/carry.py)
     carry_over: Callable[[str, State, State], str | None] | None = None
     # the same arguments -> a step the current state still needs before the remembered action
-    # applies there (WebShop: the requested option, before a purchase remembered with its own
-    # chosen), or None to carry over as usual; `--carry-choices` (environments/webshop/carry.py)
+    # applies there (WebShop: the requested option still open, before a purchase remembered with
+    # its own request's options settled), or None to carry over as usual; `--carry-choices`
     carry_choice: Callable[[str, State, State], str | None] | None = None
 
     # --- the environment -----------------------------------------------------------------

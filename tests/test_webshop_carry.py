@@ -84,7 +84,7 @@ def test_buttons_carry_over_when_the_page_has_them(env):
     assert carry_over("buy it", item, results) is None
 
 
-def test_a_purchase_made_after_the_requested_option_carries_as_that_choice(env):
+def test_a_purchase_made_with_its_choices_settled_carries_as_the_open_choice(env):
     # the remembered purchase: goal 0's product page once the requested 32 fl oz was clicked
     item = pages(env, 0)[2]
     observation, _, _, _, info = env.step("click[32 fl oz]")
@@ -96,8 +96,12 @@ def test_a_purchase_made_after_the_requested_option_carries_as_that_choice(env):
     chosen = SPEC.state(observation, info)
     assert carry_choice("click[buy now]", bought_after, chosen) is None
     assert carry_over("click[buy now]", bought_after, chosen) == "click[buy now]"
-    # a purchase remembered without the requested option chosen, or another action: no choice
+    # a purchase remembered with its request's option still open, or another action: no choice
     assert carry_choice("click[buy now]", item, sunscreen) is None
+    # a purchase whose request named none of the page's options had nothing left to choose
+    lamp = SPEC.new_state("i want a desk lamp", "\n[Buy Now]",
+                          available_actions=("buy now", "red", "blue"))
+    assert carry_choice("click[buy now]", lamp, sunscreen) == "click[spf 50]"
     assert carry_choice("click[32 fl oz]", bought_after, sunscreen) is None
     assert carry_choice("click[buy now]", bought_after, pages(env, 4)[1]) is None  # results page
 

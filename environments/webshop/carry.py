@@ -15,8 +15,9 @@ same kind of thing of the current request and page:
 Anything else (an option the request did not name, a product that is not listed) is not carried.
 
 `carry_choice` (`--carry-choices`, on top of those): a `buy now` remembered on a page where the
-remembered request's option was chosen is carried, where this request names an option that is
-still open, as a click on that option — the remembered purchase came after that choice.
+remembered request had no option left open (the ones it names chosen, or none offered) is
+carried, where this request names an option that is still open, as a click on that option — the
+remembered purchase was made with its choices settled, and here one is not.
 """
 
 from __future__ import annotations
@@ -99,13 +100,11 @@ def _option(label: str, source: State, target: State) -> str | None:
 
 
 def carry_choice(action: str, source: State, target: State) -> str | None:
-    """`--carry-choices`: a purchase remembered on a page where its request's option had been
-    chosen, carried to a page where an option this request names is still open, is a click on
-    that option (the step the remembered purchase had behind it); None for anything else, which
-    then carries over as usual."""
-    if action.strip() != "click[buy now]":
-        return None
-    if not any(_names(c, source.task) for c in _CLICKED.findall(source.observation)):
+    """`--carry-choices`: a purchase remembered with its request's choices settled (no option it
+    names left open on that page), carried to a page where an option this request names is still
+    open, is a click on that option; None for anything else — a purchase made with an option of
+    its own request still open is carried as the purchase it was."""
+    if action.strip() != "click[buy now]" or _open_option(source) is not None:
         return None
     return _open_option(target)
 
