@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from agent.experiment_report import episode_records  # noqa: E402
 from environments.webshop.env import WebShopEnv  # noqa: E402
 from environments.webshop.oracle import option_choices  # noqa: E402
 from environments.webshop.reward import purchase_reward  # noqa: E402
@@ -30,11 +31,10 @@ COLUMNS = ("run", "test pass", "episodes", "purchases", "clicked an option", "su
            "successes with requested options", "mean score", "mean score with requested options")
 
 
-def last_test_pass(path: Path) -> tuple[int, list[dict]]:
-    episodes = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    tests = [e for e in episodes if e["split"] == "test"]
+def last_test_pass(run: Path) -> tuple[int, list[dict]]:
+    tests = [e for e in episode_records(run) if e["split"] == "test"]
     if not tests:
-        raise ValueError(f"{path} has no test episodes")
+        raise ValueError(f"{run} has no test episodes")
     last = max(e["epoch"] for e in tests)
     return last, sorted((e for e in tests if e["epoch"] == last), key=lambda e: e["task"])
 
@@ -64,7 +64,7 @@ def replay(env: WebShopEnv, episode: dict) -> dict:
 
 
 def summarize(env: WebShopEnv, run: Path) -> dict:
-    epoch, episodes = last_test_pass(run / "episodes.jsonl")
+    epoch, episodes = last_test_pass(run)
     played = [replay(env, e) for e in episodes]
     return {
         "run": run.name, "test pass": epoch, "episodes": len(played),
