@@ -49,6 +49,7 @@ def play_episode(spec: EnvSpec, env: Any, policy: Any, task: int, *, episode: st
             "completion_tokens": decision.completion_tokens,
             "exemplar_scores": [round(s, 4) for s in decision.exemplar_scores],
             **({"explored": True} if decision.explored else {}),
+            **({"choice": True} if decision.choice else {}),
             **({"encouraged": decision.encouraged, "discouraged": decision.discouraged}
                if decision.encouraged or decision.discouraged else {}),
             **({"carried": decision.carried} if decision.carried else {}),

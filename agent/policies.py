@@ -24,7 +24,10 @@ answer after its value: the action is written first, so it is the same, and no r
 Exploration (not in the paper): `explore = EPS` (set by the runner for training passes) makes each
 step, with probability EPS, a random valid action of the state instead of asking the model. The
 draws depend on the policy seed and the episode id, so every epoch explores differently while a
-rerun or a resumed run explores the same way.
+rerun or a resumed run explores the same way. `explore_choices = P` (not in the paper either)
+makes a training step, with probability P, the choice the environment finds open in the state
+(`spec.open_choice`: WebShop's option that the request names and that is not chosen yet), drawn
+from a stream of its own, before any random exploration step.
 """
 
 from __future__ import annotations
@@ -89,7 +92,8 @@ class Decision:
     encouraged: list[str] = field(default_factory=list)  # the advice shown, over all exemplars
     discouraged: list[str] = field(default_factory=list)
     carried: list[str] = field(default_factory=list)  # advice carried over to this state
-    explored: bool = False  # a random valid action taken instead of asking the model
+    explored: bool = False  # taken instead of asking the model (random, or the open choice)
+    choice: bool = False  # explored: the task's open choice (`explore_choices`)
 
     @property
     def noop(self) -> bool:
@@ -125,9 +129,11 @@ class PromptPolicy:
         self.constrain = constrain
         self.reasons = True  # constrained advice answers: write a reason after the value
         self.explore = 0.0  # chance of a random valid action instead of the model's (training)
+        self.explore_choices = 0.0  # chance of the state's open choice instead (training)
         self.history: list[str] = []
         self.rng = random.Random(f"{seed}")
         self.explore_rng = random.Random(f"{seed}|explore")
+        self.choice_rng = random.Random(f"{seed}|choices")
 
     # --- episode ----------------------------------------------------------------------------
     def reset(self, info: Mapping[str, Any], *, seed: int | str | None = None,
@@ -139,14 +145,28 @@ class PromptPolicy:
         key = seed if seed is not None else str(info.get(self.spec.task_info, ""))
         self.rng = random.Random(f"{self.seed}|{self.name}|{key}")
         self.explore_rng = random.Random(f"{self.seed}|explore|{key}|{episode}")
+        self.choice_rng = random.Random(f"{self.seed}|choices|{key}|{episode}")
 
     def act(self, observation: str, info: Mapping[str, Any]) -> Decision:
         state = self.spec.state(observation, info, self.history)
-        decision = self._explored(state)
+        decision = self._chosen(state)
+        if decision is None:
+            decision = self._explored(state)
         if decision is None:
             decision = self._asked(state)
         self.history = (self.history + [history_entry(decision.action)])[-HISTORY_LENGTH:]
         return decision
+
+    def _chosen(self, state: State) -> Decision | None:
+        """The state's open choice, with probability `explore_choices` where there is one; None
+        when this step is left to exploration or the model (a stream of its own, drawn only where a
+        choice is open)."""
+        if self.explore_choices <= 0.0 or self.spec.open_choice is None:
+            return None
+        action = self.spec.open_choice(state)
+        if action is None or self.choice_rng.random() >= self.explore_choices:
+            return None
+        return Decision(state=state, action=action, parse_ok=True, explored=True, choice=True)
 
     def _explored(self, state: State) -> Decision | None:
         """A random valid action, with probability `explore`; None when this step asks the model."""

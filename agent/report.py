@@ -234,6 +234,8 @@ def _setting_text(summary: dict) -> str:
             parts.append(f"{s['n_step']}-step")
         if s.get("explore"):
             parts.append(f"explore {s['explore']}")
+        if s.get("explore_choices"):
+            parts.append(f"explore-choices {s['explore_choices']}")
     else:
         parts += [name.replace("_", "-") for name in ("carry_over", "carry_choices") if s.get(name)]
     parts.append(f"train {s.get('train_set', '?')}, test {s.get('test_set', '?')}" if learns

@@ -102,6 +102,7 @@ class RunConfig:
     greedy_test: bool = False  # test passes: useful exemplars and no random advice (set_pass)
     carry_over: bool = False  # list the exemplars' good actions as they apply to the new state
     carry_choices: bool = False  # with carry_over: a step the remembered action had behind it first
+    explore_choices: float = 0.0  # training passes: chance of taking the state's open choice
 
     @property
     def tested_epochs(self) -> list[int]:
@@ -253,6 +254,12 @@ def _add_settings(parser: argparse.ArgumentParser, actions: list[argparse.Action
                              "--seed and the episode; test passes never explore). A greedy model "
                              "repeats itself from epoch to epoch, so Q-learning sees nothing new "
                              "(default 0: the paper)")
+    update.add_argument("--explore-choices", type=float, metavar="P", default=0.0,
+                        help="not in the paper: in training passes a step where the task names a "
+                             "choice the state leaves open (WebShop: an option the request names, "
+                             "not chosen yet) makes it with probability P instead of asking the "
+                             "model, so the memory records choosing it (test passes never do; "
+                             "default 0: the paper)")
     update.add_argument("--gamma", type=float, default=1.0, help="discount factor (default 1.0)")
     update.add_argument("--update", choices=("mean", "const"), default="mean",
                         help="mean: Q += (G-Q)/visits; const: Q += α(G-Q) (default mean)")
@@ -523,6 +530,10 @@ def check(cfg: RunConfig) -> None:
         raise AgentError(f"lambda must be between 0 and 1, got {cfg.lam}")
     if not 0.0 <= cfg.explore <= 1.0:
         raise AgentError(f"explore must be between 0 and 1, got {cfg.explore}")
+    if not 0.0 <= cfg.explore_choices <= 1.0:
+        raise AgentError(f"explore-choices must be between 0 and 1, got {cfg.explore_choices}")
+    if cfg.explore_choices and registry.spec(cfg.env).open_choice is None:
+        raise AgentError(f"{cfg.env} names no choices for a task to explore; drop --explore-choices")
     if not 0.0 <= cfg.gamma <= 1.0:
         raise AgentError(f"gamma must be between 0 and 1, got {cfg.gamma}")
     if not 0.0 < cfg.alpha <= 1.0:

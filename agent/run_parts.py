@@ -43,11 +43,13 @@ def run_policy(cfg: RunConfig, spec: Any, llm: Any, store: Any, name: str | None
 
 def set_pass(policy: Any, split: str, cfg: RunConfig) -> None:
     """What changes with the pass: only training keeps the reasons (they go in the memory) and
-    explores (`--explore`); test and --compare passes do neither. With `--greedy-test`, test and
-    --compare passes also show exemplars where something worked and no random advice."""
+    explores (`--explore`, `--explore-choices`); test and --compare passes do neither. With
+    `--greedy-test`, test and --compare passes also show exemplars where something worked and no
+    random advice."""
     train = split == "train"
     policy.reasons = train
     policy.explore = cfg.explore if train else 0.0
+    policy.explore_choices = cfg.explore_choices if train else 0.0
     greedy = cfg.greedy_test and not train
     if hasattr(policy, "useful_exemplars"):
         policy.useful_exemplars = cfg.useful_exemplars or greedy

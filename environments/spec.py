@@ -206,6 +206,9 @@ class EnvSpec:
     # applies there (WebShop: the requested option still open, before a purchase remembered with
     # its own request's options settled), or None to carry over as usual; `--carry-choices`
     carry_choice: Callable[[str, State, State], str | None] | None = None
+    # a state -> the action making a choice its task names and the state still leaves open
+    # (WebShop: a click on the requested option not chosen yet), or None; `--explore-choices`
+    open_choice: Callable[[State], str | None] | None = None
 
     # --- the environment -----------------------------------------------------------------
     def make(self, **kwargs: Any) -> Any:

@@ -324,6 +324,55 @@ def test_exploration_is_reproducible_per_episode_and_differs_between_epochs():
     assert len(llm.calls) - calls == again.count(None)  # the model answers the other steps
 
 
+def test_explore_choices_makes_the_open_requested_choice_without_asking_the_model():
+    """explore_choices = 1 on goal 0's product page (the request names 32 fl oz, still open): the
+    step is that click, logged as an explored choice, and the model is not asked; once it is
+    chosen nothing is open and the model answers. 0 (the paper, every test pass): the model."""
+    from environments.webshop.env import WebShopEnv
+
+    env = WebShopEnv()
+    observation, info = env.reset(options={"goal": 0})
+    observation, _, _, _, info = env.step(f"search[{info['instruction']}]")
+    listed = [a for a in info["available_actions"] if a.startswith("b0")]
+    observation, _, _, _, info = env.step(f"click[{listed[0]}]")
+    llm = ScriptedLLMForTests("click[buy now] -> 0.5 it fits")
+    policy, _ = rememberer(llm)
+    policy.explore_choices = 1.0
+    policy.reset(info, episode="run/train/epoch1/task0")
+    decision = policy.act(observation, info)
+    assert (decision.action, decision.explored, decision.choice) == ("click[32 fl oz]", True, True)
+    assert llm.calls == []
+    observation, _, _, _, info = env.step(decision.action)
+    after = policy.act(observation, info)
+    assert (after.action, after.explored, len(llm.calls)) == ("click[buy now]", False, 1)
+    policy.explore_choices = 0.0
+    policy.reset(info, episode="run/train/epoch1/task0")
+    assert not policy.act(observation, info).explored and len(llm.calls) == 2
+    # a page with no option the request names: the model answers even at P = 1
+    other = {**ITEM_PAGE_INFO, "available_actions": ["back to search", "buy now", "green", "blue"]}
+    policy.explore_choices = 1.0
+    policy.reset(other, episode="run/train/epoch1/task3")
+    assert not policy.act(ITEM_PAGE_OBS.replace("[red]", "[green]"), other).explored
+    assert len(llm.calls) == 3
+
+
+def test_explore_choices_draws_per_episode_from_a_stream_of_its_own():
+    """P = 0.5: a rerun of an episode makes the same draws; the epochs differ."""
+    info = {"instruction": "i want a red scarf", "available_actions": ["buy now", "red", "blue"]}
+    obs = "\nInstruction: \ni want a red scarf \ncolor [red][blue]\n[Buy Now]"
+    llm = ScriptedLLMForTests("click[buy now] -> 0.5 it fits")
+    policy, _ = rememberer(llm)
+    policy.explore_choices = 0.5
+
+    def chosen(episode):
+        policy.reset(info, episode=episode)
+        return [policy.act(obs, info).choice for _ in range(16)]
+
+    first = chosen("run/train/epoch1/task3")
+    assert 0 < sum(first) < 16 and chosen("run/train/epoch1/task3") == first
+    assert chosen("run/train/epoch2/task3") != first
+
+
 def test_a_decision_records_the_advice_its_prompt_showed():
     """The Encouraged / Discouraged actions of the prompt are kept with the decision (the episode
     log's `encouraged` / `discouraged`, counted by the experiment's behaviour table)."""
@@ -387,8 +436,8 @@ def test_greedy_test_explores_in_training_and_exploits_in_test_passes():
     worked = [exemplar("shirt task", "search[shirt]", 0.6, 0.5)]
 
     def prompts(split, **settings):
-        cfg = SimpleNamespace(**{"explore": 0.0, "no_random": False, "useful_exemplars": False,
-                                 "greedy_test": False, **settings})
+        cfg = SimpleNamespace(**{"explore": 0.0, "explore_choices": 0.0, "no_random": False,
+                                 "useful_exemplars": False, "greedy_test": False, **settings})
         llm = ScriptedLLMForTests("search[scarf] -> 0.8 ok")
         policy, _ = rememberer(llm, nothing + worked, m=1)
         set_pass(policy, split, cfg)

@@ -296,6 +296,45 @@ def test_explore_takes_random_actions_in_training_only(workdir, capsys):
     assert not (workdir / "r2").exists()
 
 
+def test_explore_choices_makes_requested_options_in_training_only(workdir, capsys):
+    """--explore-choices 1: every training step on a page with an option the request names still
+    open clicks it (logged as an explored choice, learned into the memory); test passes never do;
+    a bad P or an environment without choices is one line and writes nothing."""
+    from environments.webshop.env import WebShopEnv
+    from environments.webshop.carry import open_choice
+    from environments.webshop.spec import SPEC
+
+    code, _, err = in_process(capsys, "train", "--env", "webshop", "--llm", "fake", "--no-cache",
+                              "--train-set", "20:24", "--test-set", "0:2", "--epochs", "1",
+                              "--explore-choices", "1", "--run-dir", "r", "--no-progress")
+    assert code == 0, err
+    records = [json.loads(line) for line in (workdir / "r" / "episodes.jsonl").read_text().splitlines()]
+    env, open_steps = WebShopEnv(), {"train": 0, "test": 0}
+    for record in records:
+        observation, info = env.reset(options={"goal": record["task"]})
+        for step in record["steps"]:
+            wanted = open_choice(SPEC.state(observation, info))
+            if wanted is not None:
+                open_steps[record["split"]] += 1
+            if record["split"] == "train":
+                assert bool(step.get("choice")) is (wanted is not None)
+                assert step["action"] == wanted or wanted is None
+            else:
+                assert "choice" not in step and "explored" not in step
+            observation, _, _, _, info = env.step(step["action"])
+    assert open_steps["train"] >= 4  # goals 20-23 (the fake player alone buys 23 unchosen)
+    chosen = {s["action"] for r in records for s in r["steps"] if s.get("choice")}
+    assert chosen <= {m["action"] for m in memory_rows(workdir / "r" / "memory").values()}
+    assert tomllib.loads((workdir / "r" / "config.toml").read_text())["explore-choices"] == 1.0
+    code, _, err = in_process(capsys, "train", "--env", "webshop", "--llm", "fake",
+                              "--explore-choices", "2", "--run-dir", "r2")
+    assert "explore-choices must be between 0 and 1, got 2.0" in one_error_line(code, err)
+    code, _, err = in_process(capsys, "train", "--env", "wikihow", "--llm", "fake",
+                              "--explore-choices", "0.5", "--run-dir", "r2")
+    assert "wikihow names no choices for a task to explore" in one_error_line(code, err)
+    assert not (workdir / "r2").exists()
+
+
 def test_test_every_leaves_out_the_test_passes_between(workdir, capsys):
     """--test-every 2 with 3 epochs: test passes after epochs 2 and 3 only (the last is always
     tested); training is unchanged; 0 is one line and no run folder."""

@@ -18,6 +18,9 @@ Anything else (an option the request did not name, a product that is not listed)
 remembered request had no option left open (the ones it names chosen, or none offered) is
 carried, where this request names an option that is still open, as a click on that option — the
 remembered purchase was made with its choices settled, and here one is not.
+
+`open_choice` (`--explore-choices`): that open option of a page, on its own — the step a training
+pass takes instead of asking the model, so the memory records choosing it.
 """
 
 from __future__ import annotations
@@ -84,9 +87,9 @@ def _product(label: str, source: State, target: State) -> str | None:
     return f"click[{now[before.index(label)]}]"
 
 
-def _open_option(state: State) -> str | None:
+def open_choice(state: State) -> str | None:
     """A click on the first option of the page that the request names and that is not clicked
-    yet, or None."""
+    yet, or None (also `--explore-choices`'s step in training)."""
     clicked = {c.lower() for c in _CLICKED.findall(state.observation)}
     for option in _available(state):
         if (option not in BUTTONS and option != "search" and not _PRODUCT.fullmatch(option)
@@ -96,7 +99,7 @@ def _open_option(state: State) -> str | None:
 
 
 def _option(label: str, source: State, target: State) -> str | None:
-    return _open_option(target) if _names(label, source.task) else None
+    return open_choice(target) if _names(label, source.task) else None
 
 
 def carry_choice(action: str, source: State, target: State) -> str | None:
@@ -104,9 +107,9 @@ def carry_choice(action: str, source: State, target: State) -> str | None:
     names left open on that page), carried to a page where an option this request names is still
     open, is a click on that option; None for anything else — a purchase made with an option of
     its own request still open is carried as the purchase it was."""
-    if action.strip() != "click[buy now]" or _open_option(source) is not None:
+    if action.strip() != "click[buy now]" or open_choice(source) is not None:
         return None
-    return _open_option(target)
+    return open_choice(target)
 
 
 def carry_over(action: str, source: State, target: State) -> str | None:

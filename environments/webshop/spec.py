@@ -20,7 +20,7 @@ from environments.spec import (
 from environments.state import State
 from environments.syntax import ActionSyntax
 from environments.webshop.actions import action_patterns, query_words
-from environments.webshop.carry import carry_choice, carry_over
+from environments.webshop.carry import carry_choice, carry_over, open_choice
 from environments.webshop.exemplar_scripts import SCRIPTS
 
 NAME = "webshop"
@@ -233,4 +233,5 @@ SPEC = EnvSpec(
     legacy_identity=legacy_identity,
     carry_over=carry_over,
     carry_choice=carry_choice,
+    open_choice=open_choice,
 )
