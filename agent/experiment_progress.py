@@ -6,6 +6,10 @@ experiment plays. The planned count is the runner's: a learning run plays every 
 epoch 1, in later epochs the training tasks not solved in epoch 1, and a test pass after each
 tested epoch; a baseline plays one test pass; `compare` adds one pass on the test tasks. Until
 epoch 1 is over, the tasks it will solve are not known, so the count is then an upper bound.
+
+The pace counts only episodes that asked the model something its response cache did not hold:
+an episode answered from the cache (an arm another experiment already played) takes a second and
+says nothing about the episodes left, which are assumed to ask the model.
 """
 
 from __future__ import annotations
@@ -54,24 +58,33 @@ def planned_episodes(cfg: RunConfig, command: str, records: list[dict]) -> int:
     return len(train) + later * (cfg.epochs - 1) + tests * len(cfg.tested_epochs) + extra
 
 
+def _asked_model(record: dict) -> bool:
+    """Whether some step of the episode was answered by the model, not the response cache."""
+    return any(s.get("llm_calls", 0) > s.get("cached_calls", 0) for s in record.get("steps", ()))
+
+
+def _paced(records: list[dict]) -> list[float]:
+    return [r["seconds"] for r in records if "seconds" in r and _asked_model(r)]
+
+
 def progress(folder: Path, planned: list[tuple[PlannedRun, Invocation]]) -> list[RunProgress]:
-    """One entry per run. A run's pace is its own mean episode time; a run with nothing played
-    yet borrows the mean over the experiment's played episodes that asked a model (a run that
-    asks none, the random policy, takes no time worth counting)."""
+    """One entry per run. A run's pace is its own mean time per episode that asked the model; a
+    run without such an episode borrows the mean over the experiment's (a run that asks no model,
+    the random policy, takes no time worth counting)."""
     found = []
     for run, inv in planned:
         path = run_dir(folder, run)
         records = episode_records(path)
         found.append((run, inv.config, run_state(path), records))
-    asked = [r["seconds"] for _, cfg, _, records in found if cfg.asks_llm
-             for r in records if "seconds" in r]
+    asked = [t for _, cfg, _, records in found if cfg.asks_llm for t in _paced(records)]
     borrowed = statistics.fmean(asked) if asked else None
     items = []
     for run, cfg, state, records in found:
-        seconds = [r["seconds"] for r in records if "seconds" in r]
-        pace = (statistics.fmean(seconds) if seconds else borrowed) if cfg.asks_llm else 0.0
+        own = _paced(records)
+        pace = (statistics.fmean(own) if own else borrowed) if cfg.asks_llm else 0.0
+        seconds = sum(r["seconds"] for r in records if "seconds" in r)
         items.append(RunProgress(run.name, run.command, state, len(records),
-                                 planned_episodes(cfg, run.command, records), sum(seconds), pace))
+                                 planned_episodes(cfg, run.command, records), seconds, pace))
     return items
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import shutil
 import struct
 from pathlib import Path
 
@@ -332,6 +333,15 @@ def test_resume_skips_finished_runs_and_resumes_an_interrupted_one(workdir, caps
     asked = played + episodes(finished)
     assert plan_rows(out)["later-seed0"] == ["test", "new", "0/3", "0s",
                                              _duration(3 * mean(r["seconds"] for r in asked))]
+    # episodes the response cache answered say nothing about the pace, however long they took
+    copy = workdir / "cached-copy"
+    shutil.copytree(folder, copy)
+    log = copy / "runs" / "llm-only-seed0" / "episodes.jsonl"
+    cached = [{**r, "seconds": 600.0, "steps": [{**s, "cached_calls": s["llm_calls"]}
+                                               for s in r["steps"]]} for r in episodes(finished)]
+    log.write_text("".join(json.dumps(r) + "\n" for r in cached))
+    code, out, _ = run(capsys, later, "--plan", "--dir", copy)
+    assert plan_rows(out)["later-seed0"][-1] == _duration(3 * pace)
 
     code, out, err = run(capsys, config, "--no-progress")
     assert code == 0, err
