@@ -375,7 +375,8 @@ BEHAVIOUR_NOTE = (
     "had already taken, i.e. loops; of its steps that had advice, those whose action is word for "
     "word one the advice showed as Encouraged, or as Discouraged; - for runs made before the "
     "advice was logged). Training columns: all training passes (episodes whose rewards summed to "
-    "0 teach the memory nothing but zeros; steps that were random exploration, `--explore`; of a "
+    "0 teach the memory nothing but zeros; steps taken without asking the model, a random action "
+    "(`--explore`) or a choice the task names (`--explore-choices`); of a "
     "task's episodes after its first, those that took exactly the actions of its episode in the "
     "epoch before, so the memory learned nothing new from them; - where there is none, or in "
     "results written before the column existed).")
