@@ -11,6 +11,10 @@ Runs are played one after another in the file's order. A finished run is never p
 run that was interrupted is resumed (`--resume` of `rememberer train`). Before anything is played,
 every existing run folder is checked against the experiment file: a run started with other
 settings is an error, not a silent mix.
+
+A run is played under a lock (`locks/<run>.lock`, an OS file lock that dies with its process), so
+several processes started on the same experiment share its runs out: each plays the next run no
+other process holds, and none plays a run twice.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
+
 from agent.errors import AgentError
 from agent.experiment_config import ExperimentPlan, PlannedRun, run_parser
 from agent.report import _duration
@@ -31,6 +37,7 @@ from agent.run_config import Invocation, resolve
 
 EXPERIMENTS_ROOT = Path("experiments")
 TIMING_FILE = "timing.jsonl"
+LOCKS_DIR = "locks"
 RESULTS_DIR = "results"
 
 
@@ -46,6 +53,24 @@ class Overrides:
 
 def run_dir(folder: Path, run: PlannedRun) -> Path:
     return Path(folder) / "runs" / run.name
+
+
+def run_lock(folder: Path, run: PlannedRun) -> FileLock:
+    """The lock a process holds while it plays `run` (released when the process dies)."""
+    return FileLock(Path(folder) / LOCKS_DIR / f"{run.name}.lock")
+
+
+def being_played(folder: Path, run: PlannedRun) -> bool:
+    """Whether another process holds the run's lock now."""
+    lock = run_lock(folder, run)
+    if not Path(lock.lock_file).exists():
+        return False
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return True
+    lock.release()
+    return False
 
 
 def run_state(path: Path) -> str:
@@ -87,35 +112,65 @@ def check_runs(plan: ExperimentPlan, folder: Path, overrides: Overrides
 
 def run_experiment(plan: ExperimentPlan, folder: Path, overrides: Overrides, *,
                    report: Callable[[], Any], say: Callable[[str], None] | None = None) -> None:
-    """Play every run not finished yet; `report()` rewrites the results after each run."""
-    from agent.commands.train import run as run_one
-
+    """Play every run not finished yet and not held by another process; `report()` rewrites the
+    results after each run."""
     say = say or _say
     parser, planned = check_runs(plan, folder, overrides)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "experiment.toml").write_text(plan.text, encoding="utf-8")
+    (folder / LOCKS_DIR).mkdir(exist_ok=True)
     total = len(planned)
+    left_to_others = []
     for index, (run, inv) in enumerate(planned, 1):
-        path = run_dir(folder, run)
         head = f"[{index}/{total}] {run.name}"
-        if run_state(path) == "finished":
-            say(f"{head}: finished before, not played again")
-            continue
-        say(f"{head}: {'resuming' if inv.resume else 'starting'} ({run.command}, {path})")
-        start = time.time()
-        outcome = "interrupted"
+        lock = run_lock(folder, run)
         try:
-            run_one(inv, parser)
-            outcome = "finished"
-        except AgentError:
-            outcome = "error"
-            raise
+            lock.acquire(timeout=0)
+        except Timeout:
+            say(f"{head}: being played by another process, left to it")
+            left_to_others.append(run.name)
+            continue
+        try:
+            seconds = _play(run, inv, folder, parser, overrides, head, say)
         finally:
-            _log_time(folder, run.name, start, outcome)
+            lock.release()
+        if seconds is None:
+            continue
         report()
         done = sum(run_state(run_dir(folder, r)) == "finished" for r, _ in planned)
-        say(f"{head}: finished in {_duration(time.time() - start)}; {done}/{total} runs of the "
-            "experiment finished")
+        say(f"{head}: finished in {_duration(seconds)}; {done}/{total} runs of the experiment "
+            "finished")
+    if left_to_others:
+        say(f"{len(left_to_others)} run(s) left to another process: {', '.join(left_to_others)}; "
+            "the results are rewritten when it finishes each")
+
+
+def _play(run: PlannedRun, inv: Invocation, folder: Path, parser: argparse.ArgumentParser,
+          overrides: Overrides, head: str, say: Callable[[str], None]) -> float | None:
+    """Play one run (under its lock) and return its seconds, or None if it was finished before.
+    Another process may have finished or started it since the plan was checked, so its state
+    and its invocation (resume or not) are read again here."""
+    from agent.commands.train import run as run_one
+
+    path = run_dir(folder, run)
+    state = run_state(path)
+    if state == "finished":
+        say(f"{head}: finished before, not played again")
+        return None
+    if state == "started" and not inv.resume:
+        inv = invocation(run, path, parser, run_parser()[1], overrides)
+    say(f"{head}: {'resuming' if inv.resume else 'starting'} ({run.command}, {path})")
+    start = time.time()
+    outcome = "interrupted"
+    try:
+        run_one(inv, parser)
+        outcome = "finished"
+    except AgentError:
+        outcome = "error"
+        raise
+    finally:
+        _log_time(folder, run.name, start, outcome)
+    return time.time() - start
 
 
 def _log_time(folder: Path, run: str, start: float, outcome: str) -> None:

@@ -7,6 +7,8 @@ epoch 1, in later epochs the training tasks not solved in epoch 1, and a test pa
 tested epoch; a baseline plays one test pass; `compare` adds one pass on the test tasks. Until
 epoch 1 is over, the tasks it will solve are not known, so the count is then an upper bound.
 
+A run another process is playing now (it holds the run's lock) shows as `playing`.
+
 The pace counts only episodes that asked the model something its response cache did not hold:
 an episode answered from the cache (an arm another experiment already played) takes a second and
 says nothing about the episodes left, which are assumed to ask the model.
@@ -18,7 +20,7 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent.experiment import run_dir, run_state
+from agent.experiment import being_played, run_dir, run_state
 from agent.experiment_config import PlannedRun
 from agent.experiment_report import episode_records
 from agent.report import _duration
@@ -75,7 +77,10 @@ def progress(folder: Path, planned: list[tuple[PlannedRun, Invocation]]) -> list
     for run, inv in planned:
         path = run_dir(folder, run)
         records = episode_records(path)
-        found.append((run, inv.config, run_state(path), records))
+        state = run_state(path)
+        if state != "finished" and being_played(folder, run):
+            state = "playing"
+        found.append((run, inv.config, state, records))
     asked = [t for _, cfg, _, records in found if cfg.asks_llm for t in _paced(records)]
     borrowed = statistics.fmean(asked) if asked else None
     items = []

@@ -15,6 +15,7 @@ import base64
 import calendar
 import html
 import json
+import os
 import shutil
 import time
 from collections.abc import Sequence
@@ -619,7 +620,8 @@ def write_results(results: dict, out: Path) -> dict[str, Path]:
 
 
 def _atomic(path: Path, write) -> Path:
-    temp = path.with_name(f".{path.stem}.tmp{path.suffix}")
+    # the process id keeps two processes of one experiment from writing the same temporary file
+    temp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
     write(temp)
     temp.replace(path)
     return path

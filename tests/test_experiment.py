@@ -8,6 +8,8 @@ import json
 import re
 import shutil
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,8 @@ import pytest
 from tests.conftest import one_error_line
 
 from agent.cli import main
+from agent.experiment import Overrides, check_runs
+from agent.experiment_config import load_plan
 from agent.experiment_report import headline, results_page
 from agent.report import _duration
 from agent.runner import RunFolder
@@ -378,6 +382,89 @@ def test_resume_skips_finished_runs_and_resumes_an_interrupted_one(workdir, caps
     code, _, err = run(capsys, config, "--no-progress")
     line = one_error_line(code, err)
     assert "run rememberer-seed0" in line and "cannot resume with m = 3" in line
+
+
+HOLD_LOCK = """
+import sys
+from filelock import FileLock
+lock = FileLock(sys.argv[1])
+lock.acquire(timeout=10)
+print("held", flush=True)
+sys.stdin.read()  # until the test closes the pipe
+"""
+
+
+def test_a_run_another_process_holds_is_left_to_it(workdir, capsys, monkeypatch):
+    config = write(workdir / "resume.toml", RESUME_GRID)
+    folder = workdir / "experiments" / "resume"
+    stale = check_runs(load_plan(config), folder, Overrides())  # both runs new, as checked now
+    lock_file = folder / "locks" / "rememberer-seed0.lock"
+    lock_file.parent.mkdir(parents=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(lock_file)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        code, out, err = run(capsys, config, "--no-progress")
+        assert code == 0, err
+        assert "[2/2] rememberer-seed0: being played by another process, left to it" in out
+        assert "1 run(s) left to another process: rememberer-seed0" in out
+        assert not (folder / "runs" / "rememberer-seed0").exists()
+        code, out, _ = run(capsys, config, "--plan")
+        assert plan_rows(out)["rememberer-seed0"][1] == "playing"
+        assert plan_rows(out)["llm-only-seed0"][1] == "finished"
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    code, out, _ = run(capsys, config, "--plan")
+    assert plan_rows(out)["rememberer-seed0"][1] == "new"  # the lock died with its process
+
+    # the lock is free now: this process plays the run; interrupt it mid-way
+    real_append = RunFolder.append
+    appended = []
+
+    def stop_early(self, record):
+        appended.append(record["episode_id"])
+        if len(appended) == 3:
+            raise KeyboardInterrupt
+        real_append(self, record)
+
+    monkeypatch.setattr(RunFolder, "append", stop_early)
+    code, _, err = run(capsys, config, "--no-progress")
+    assert code == 130, err
+    monkeypatch.setattr(RunFolder, "append", real_append)
+    assert len(episodes(folder / "runs" / "rememberer-seed0")) == 2
+
+    # a process whose plan was checked before the run started (it saw it new) resumes it anyway
+    monkeypatch.setattr("agent.experiment.check_runs", lambda *args: stale)
+    code, out, err = run(capsys, config, "--no-progress")
+    assert code == 0, err
+    assert "[2/2] rememberer-seed0: resuming" in out
+    played = episodes(folder / "runs" / "rememberer-seed0")
+    ids = [r["episode_id"] for r in played]
+    assert len(ids) == len(set(ids)) == 14 - sum(  # 4 + 4 training, minus the solved, 2 x 3 tests
+        r["success"] for r in played if r["split"] == "train" and r["epoch"] == 1)
+    assert json.loads((folder / "results" / "results.json").read_text())["complete"]
+
+
+def test_two_processes_on_one_experiment_play_each_run_once(workdir):
+    config = write(workdir / "resume.toml", RESUME_GRID)
+    command = [str(Path(sys.executable).parent / "rememberer"), "experiment", str(config),
+               "--no-progress"]
+    processes = [subprocess.Popen(command, cwd=workdir, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [process.communicate(timeout=600) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], outputs
+    said = "".join(out for out, _ in outputs)
+    for name in ("llm-only-seed0", "rememberer-seed0"):
+        assert len(re.findall(rf"\] {name}: starting", said)) == 1, said
+    folder = workdir / "experiments" / "resume"
+    timing = [json.loads(line) for line in (folder / "timing.jsonl").read_text().splitlines()]
+    assert sorted((t["run"], t["outcome"]) for t in timing) == [
+        ("llm-only-seed0", "finished"), ("rememberer-seed0", "finished")]
+    for name in ("llm-only-seed0", "rememberer-seed0"):
+        ids = [r["episode_id"] for r in episodes(folder / "runs" / name)]
+        assert len(ids) == len(set(ids))
+    assert json.loads((folder / "results" / "results.json").read_text())["complete"]
 
 
 @pytest.mark.parametrize(("change", "message"), [

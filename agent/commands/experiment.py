@@ -3,6 +3,8 @@
     rememberer experiment scripts/configs/experiments/webshop-main.toml
     rememberer experiment scripts/configs/experiments/webshop-main.toml --report-only
     rememberer experiment my-grid.toml --concurrency 8     # a server LLM: test episodes at once
+    rememberer experiment my-grid.toml --threads 1 &  rememberer experiment my-grid.toml --threads 1
+                                                           # two processes share the runs out
 """
 
 from __future__ import annotations
@@ -59,7 +61,9 @@ def register(subparsers) -> None:
                     "ordinary run folders under the experiment folder, then compute the results: "
                     "per arm the test score and success rate with bootstrap intervals, paired "
                     "differences to the baseline, and learning curves (Markdown, HTML, PNG, "
-                    "JSON). Finished runs are not played again; an interrupted run resumes.")
+                    "JSON). Finished runs are not played again; an interrupted run resumes. Two "
+                    "processes started on the same experiment share its runs out (each run is "
+                    "played under a lock).")
     parser.add_argument("config", type=Path, metavar="CONFIG.toml", help="the experiment file")
     parser.add_argument("--dir", type=Path, default=None, metavar="DIR",
                         help="experiment folder (default experiments/<name>)")
